@@ -21,7 +21,11 @@ pub struct Batch {
 impl Batch {
     /// Number of records of all kinds.
     pub fn len(&self) -> usize {
-        self.items.len() + self.users.len() + self.events.len() + self.orders.len() + self.reviews.len()
+        self.items.len()
+            + self.users.len()
+            + self.events.len()
+            + self.orders.len()
+            + self.reviews.len()
     }
 
     /// True when the batch holds nothing.

@@ -63,11 +63,18 @@ pub(crate) fn excerpt(value: &str) -> String {
     format!("{}…", &value[..end])
 }
 
-pub(crate) fn check_text(field: &'static str, value: &str, max: usize, allow_newlines: bool) -> Result<()> {
+pub(crate) fn check_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    allow_newlines: bool,
+) -> Result<()> {
     if value.len() > max {
         return Err(Error::TooLong { field, len: value.len(), max });
     }
-    let bad = value.chars().any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')));
+    let bad = value
+        .chars()
+        .any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')));
     if bad {
         return Err(Error::ControlCharacter { field });
     }

@@ -214,7 +214,9 @@ impl Event {
     pub fn validate(&self) -> Result<()> {
         match self.kind {
             EventKind::Search => match &self.query {
-                Some(q) if !q.trim().is_empty() => check_text("query", q, MAX_LONG_TEXT_BYTES, false)?,
+                Some(q) if !q.trim().is_empty() => {
+                    check_text("query", q, MAX_LONG_TEXT_BYTES, false)?
+                }
                 _ => return Err(Error::Empty { field: "query" }),
             },
             _ if self.item.is_none() => return Err(Error::Empty { field: "item" }),
@@ -226,7 +228,11 @@ impl Event {
         }
         if let Some(v) = self.value {
             if !v.is_finite() {
-                return Err(Error::Invalid { field: "value", value: v.to_string(), expected: "a finite number" });
+                return Err(Error::Invalid {
+                    field: "value",
+                    value: v.to_string(),
+                    expected: "a finite number",
+                });
             }
         }
         if let Some(q) = self.quantity {
@@ -240,7 +246,11 @@ impl Event {
         }
         if let Some(p) = self.price {
             if !p.is_finite() || !(0.0..=MAX_PRICE).contains(&p) {
-                return Err(Error::OutOfRange { field: "price", value: p.to_string(), range: "0 to 10,000,000" });
+                return Err(Error::OutOfRange {
+                    field: "price",
+                    value: p.to_string(),
+                    range: "0 to 10,000,000",
+                });
             }
         }
         for (field, text) in [
@@ -337,7 +347,12 @@ mod tests {
     }
 
     fn event(kind: EventKind) -> Event {
-        Event::new(id("e"), Actor::User(id("u")), kind, Timestamp::from_secs(1_000).expect("in range"))
+        Event::new(
+            id("e"),
+            Actor::User(id("u")),
+            kind,
+            Timestamp::from_secs(1_000).expect("in range"),
+        )
     }
 
     #[test]

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{check_text, excerpt, Error, Result};
 use crate::ids::ExternalId;
-use crate::limits::{MAX_ATTRIBUTES, MAX_CATEGORY_DEPTH, MAX_LONG_TEXT_BYTES, MAX_PRICE, MAX_SHORT_TEXT_BYTES};
+use crate::limits::{
+    MAX_ATTRIBUTES, MAX_CATEGORY_DEPTH, MAX_LONG_TEXT_BYTES, MAX_PRICE, MAX_SHORT_TEXT_BYTES,
+};
 use crate::time::Timestamp;
 
 /// The value of one attribute: colour = "red", size = 42, organic = true, tags = ["a", "b"].
@@ -171,7 +173,9 @@ pub(crate) fn validate_attributes(attributes: &Attributes) -> Result<()> {
         }
         check_text("attributes (key)", key, MAX_SHORT_TEXT_BYTES, false)?;
         match value {
-            AttributeValue::Text(text) => check_text("attributes", text, MAX_SHORT_TEXT_BYTES, true)?,
+            AttributeValue::Text(text) => {
+                check_text("attributes", text, MAX_SHORT_TEXT_BYTES, true)?
+            }
             AttributeValue::List(list) => {
                 for text in list {
                     check_text("attributes", text, MAX_SHORT_TEXT_BYTES, true)?;

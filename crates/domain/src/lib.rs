@@ -38,7 +38,7 @@ pub use error::{Error, Result};
 pub use event::{Actor, Event, EventContext, EventKind, EventWeights};
 pub use ids::{ExternalId, ItemIdx, SessionIdx, UserIdx};
 pub use item::{AttributeValue, Attributes, Item, Price};
-pub use matrix::{InteractionMatrix, Interaction};
+pub use matrix::{Interaction, InteractionMatrix};
 pub use order::{Order, OrderLine, OrderStatus};
 pub use review::Review;
 pub use time::Timestamp;

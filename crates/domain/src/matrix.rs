@@ -118,7 +118,10 @@ impl InteractionMatrix {
 
     /// Bytes held by the arrays, for memory reports.
     pub fn heap_bytes(&self) -> usize {
-        self.indptr.len() * 8 + self.indices.len() * 4 + self.weights.len() * 4 + self.last_millis.len() * 8
+        self.indptr.len() * 8
+            + self.indices.len() * 4
+            + self.weights.len() * 4
+            + self.last_millis.len() * 8
     }
 }
 
@@ -135,7 +138,13 @@ mod tests {
         let m = InteractionMatrix::from_interactions(
             3,
             4,
-            &[i(2, 3, 1.0, 10), i(0, 1, 5.0, 7), i(2, 3, 2.0, 30), i(2, 0, 1.0, 5), i(0, 1, 1.0, 3)],
+            &[
+                i(2, 3, 1.0, 10),
+                i(0, 1, 5.0, 7),
+                i(2, 3, 2.0, 30),
+                i(2, 0, 1.0, 5),
+                i(0, 1, 1.0, 3),
+            ],
         );
         assert_eq!(m.indptr, vec![0, 1, 1, 3]);
         assert_eq!(m.indices, vec![1, 0, 3]);

@@ -63,14 +63,19 @@ impl Timestamp {
         let invalid = || Error::Invalid {
             field: "timestamp",
             value: excerpt(text),
-            expected: "RFC 3339, `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DD` or seconds/milliseconds since 1970",
+            expected:
+                "RFC 3339, `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DD` or seconds/milliseconds since 1970",
         };
         if text.is_empty() {
             return Err(Error::Empty { field: "timestamp" });
         }
         if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') && !text[1..].contains('-') {
             let n: i64 = text.parse().map_err(|_| invalid())?;
-            return if n.abs() < 100_000_000_000 { Self::from_secs(n) } else { Self::from_millis(n) };
+            return if n.abs() < 100_000_000_000 {
+                Self::from_secs(n)
+            } else {
+                Self::from_millis(n)
+            };
         }
         parse_calendar(text).ok_or_else(invalid).and_then(Self::from_millis)
     }

@@ -1,1 +1,86 @@
-//! placeholder
+//! The one facade Aisle's binaries use: it owns the store handle and runs the jobs (import,
+//! generate, statistics, matrix export) that move data from the readers into storage.
+//!
+//! The CLI and, later, the HTTP server are thin clients of [`Engine`]; they never reach past it
+//! into `aisle-store` or `aisle-ingest`. The engine knows nothing of HTTP or terminals: long jobs
+//! report progress through a callback ([`Progress`]) that the caller renders.
+//!
+//! ```no_run
+//! use aisle_engine::{Config, Engine};
+//! let config = Config::load(None, Some("./aisle-data".into())).unwrap();
+//! let engine = Engine::open(&config).unwrap();
+//! println!("{} events", engine.stats().unwrap().events);
+//! ```
+
+mod config;
+mod error;
+mod generate;
+mod import;
+mod matrix;
+mod progress;
+mod stats;
+
+pub use aisle_ingest::Format;
+/// Totals of what the store did over the transactions of one job.
+pub use aisle_store::WriteReport as Written;
+pub use config::{Config, ImportConfig, StoreBackend, StoreConfig};
+pub use error::{Error, Result};
+pub use generate::{GenerateOptions, GenerateReport};
+pub use import::{ImportOptions, ImportReport};
+pub use matrix::{MatrixReport, MatrixRequest};
+pub use progress::Progress;
+pub use stats::Stats;
+
+use std::path::{Path, PathBuf};
+
+use aisle_store::{EmbeddedStore, PostgresStore, Store};
+
+/// An open Aisle installation: configuration plus a live store.
+pub struct Engine {
+    config: Config,
+    store: Box<dyn Store>,
+}
+
+impl Engine {
+    /// Opens (creating if needed) the store the configuration names and brings its schema up to
+    /// date.
+    pub fn open(config: &Config) -> Result<Self> {
+        let store: Box<dyn Store> = match config.store.backend {
+            StoreBackend::Embedded => Box::new(EmbeddedStore::open(&config.data_dir)?),
+            StoreBackend::Postgres => {
+                let url = config.store.postgres_url.as_deref().ok_or(Error::Config {
+                    detail: "store.backend is \"postgres\" but store.postgres_url is not set; \
+                             set it in aisle.toml or AISLE_STORE__POSTGRES_URL"
+                        .into(),
+                })?;
+                Box::new(PostgresStore::connect(url)?)
+            }
+        };
+        tracing::debug!(backend = ?store.backend(), "store open");
+        Ok(Self { config: config.clone(), store })
+    }
+
+    /// The configuration the engine runs with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.config.data_dir
+    }
+
+    /// The store, for the crates downstream of the engine that read from it.
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// Where an import's rejected rows go unless the caller names a file.
+    pub fn default_rejects_path(&self, format: Format) -> PathBuf {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        self.config.data_dir.join("rejects").join(format!("{}-{stamp}.jsonl", format.as_str()))
+    }
+}

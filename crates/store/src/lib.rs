@@ -11,4 +11,30 @@
 //!
 //! It does not parse import formats (that is `aisle-ingest`) and holds no model code.
 
-// The helpers implement these modules.
+//!
+//! ```no_run
+//! use aisle_store::{EmbeddedStore, MatrixOptions, Store};
+//! let store = EmbeddedStore::open(std::path::Path::new("data"))?;
+//! let matrix = store.interaction_matrix(&MatrixOptions::default())?;
+//! println!("{} users and sessions, {} pairs", matrix.n_rows, matrix.nnz());
+//! # Ok::<(), aisle_store::Error>(())
+//! ```
+//!
+//! Layout: `api` (the trait and its value types), `plan` (what a write does, shared by both
+//! backends), `ids` (the external id to dense index caches), `matrix` (weights and decay),
+//! `embedded` and `postgres` (the SQL), `conformance` (the tests every backend must pass).
+
+mod api;
+pub mod conformance;
+mod embedded;
+mod error;
+mod ids;
+mod matrix;
+mod plan;
+mod postgres;
+mod stored;
+
+pub use api::{Backend, Counts, MatrixOptions, Store, WriteReport};
+pub use embedded::{EmbeddedStore, DB_FILE};
+pub use error::{Error, Result};
+pub use postgres::{redact_url, PostgresStore};

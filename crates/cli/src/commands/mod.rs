@@ -1,0 +1,42 @@
+//! One function per command; each loads what it needs from the engine and prints a report.
+
+mod data;
+mod demo;
+mod matrix;
+
+use std::process::ExitCode;
+
+use aisle_engine::{Config, Engine};
+use anyhow::Context;
+
+use crate::cli::{Cli, Command};
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = Config::load(cli.config.clone(), cli.data_dir.clone())?;
+    init_logging(cli.log.as_deref().unwrap_or(&config.log));
+    match cli.command {
+        Command::Init => data::init(&config),
+        Command::Config => {
+            print!("{}", config.to_toml());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(args) => data::import(&open(&config)?, args),
+        Command::Generate(args) => data::generate(&open(&config)?, args),
+        Command::Stats(args) => data::stats(&open(&config)?, args.json),
+        Command::Demo(args) => demo::run(&config, args),
+        Command::Matrix(args) => matrix::run(&open(&config)?, args),
+    }
+}
+
+fn open(config: &Config) -> anyhow::Result<Engine> {
+    Engine::open(config)
+        .with_context(|| format!("cannot open the store in {}", config.data_dir.display()))
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

@@ -1,0 +1,327 @@
+//! Configuration: `aisle.toml`, overridden by `AISLE_*` environment variables, overridden by
+//! command-line flags.
+//!
+//! Layers, weakest first: built-in defaults; `<data-dir>/aisle.toml`; the file named by
+//! `--config` or `AISLE_CONFIG`; environment variables; flags. An environment variable names a
+//! key by its path in upper case with `__` between sections: `AISLE_DATA_DIR` sets `data_dir`,
+//! `AISLE_STORE__BACKEND` sets `store.backend`. Variables that name no key are ignored, so test
+//! and tool variables sharing the prefix do no harm.
+
+use std::path::{Path, PathBuf};
+
+use aisle_domain::EventWeights;
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// Which store holds the shop's data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreBackend {
+    /// One SQLite file in the data directory (the default).
+    #[default]
+    Embedded,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// `[store]`: where data lives.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// `embedded` or `postgres`.
+    pub backend: StoreBackend,
+    /// `postgres://user:password@host:port/database`, for the postgres backend.
+    pub postgres_url: Option<String>,
+}
+
+/// `[import]`: how files are read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImportConfig {
+    /// Rows per transaction.
+    pub chunk_rows: usize,
+    /// Currency of prices in files that do not name one (UCI Online Retail is in GBP).
+    pub currency: String,
+}
+
+impl Default for ImportConfig {
+    fn default() -> Self {
+        Self { chunk_rows: 50_000, currency: "GBP".into() }
+    }
+}
+
+/// Everything Aisle can be told.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Directory for the embedded store, rejects files and reports.
+    pub data_dir: PathBuf,
+    /// Log filter, `tracing` syntax: `info`, `aisle_store=debug`...
+    pub log: String,
+    /// `[store]`.
+    pub store: StoreConfig,
+    /// `[import]`.
+    pub import: ImportConfig,
+    /// `[weights]`: how much each kind of event counts in the interaction matrix.
+    pub weights: EventWeights,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("aisle-data"),
+            log: "info".into(),
+            store: StoreConfig::default(),
+            import: ImportConfig::default(),
+            weights: EventWeights::default(),
+        }
+    }
+}
+
+/// Keys whose default is absent, so the defaults' table cannot show they exist.
+const OPTIONAL_KEYS: [&[&str]; 2] = [&["store", "postgres_url"], &["weights", "half_life_days"]];
+
+impl Config {
+    /// Loads the layers from the real environment. `config_file` is `--config`; `data_dir` is
+    /// `--data-dir`.
+    pub fn load(config_file: Option<PathBuf>, data_dir: Option<PathBuf>) -> Result<Self> {
+        Self::load_from(config_file, data_dir, std::env::vars())
+    }
+
+    /// Loads the layers with the given environment, for tests.
+    pub fn load_from(
+        config_file: Option<PathBuf>,
+        data_dir: Option<PathBuf>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self> {
+        let env: Vec<(String, String)> = env.into_iter().collect();
+        let env_var = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        let explicit_file = config_file.or_else(|| env_var("AISLE_CONFIG").map(PathBuf::from));
+        let explicit = match &explicit_file {
+            Some(path) => Some(read_table(path)?),
+            None => None,
+        };
+        let chosen_dir = data_dir
+            .clone()
+            .or_else(|| env_var("AISLE_DATA_DIR").map(PathBuf::from))
+            .or_else(|| {
+                explicit
+                    .as_ref()
+                    .and_then(|t| t.get("data_dir"))
+                    .and_then(|v| v.as_str())
+                    .map(PathBuf::from)
+            })
+            .unwrap_or_else(|| Config::default().data_dir);
+
+        let mut merged = toml::Table::new();
+        let dir_file = chosen_dir.join("aisle.toml");
+        if dir_file.is_file() {
+            merge(&mut merged, read_table(&dir_file)?);
+        }
+        if let Some(table) = explicit {
+            merge(&mut merged, table);
+        }
+        apply_env(&mut merged, &env)?;
+        let source = explicit_file.as_deref().unwrap_or(&dir_file).display().to_string();
+        let mut config: Config = toml::Value::Table(merged)
+            .try_into()
+            .map_err(|e: toml::de::Error| Error::Config { detail: format!("{source}: {e}") })?;
+        if let Some(dir) = data_dir {
+            config.data_dir = dir;
+        } else if config.data_dir.as_os_str().is_empty() {
+            config.data_dir = chosen_dir;
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks values the types cannot.
+    pub fn validate(&self) -> Result<()> {
+        if !(1..=1_000_000).contains(&self.import.chunk_rows) {
+            return Err(Error::Config {
+                detail: format!(
+                    "import.chunk_rows is {}; use 1 to 1,000,000",
+                    self.import.chunk_rows
+                ),
+            });
+        }
+        if self.store.backend == StoreBackend::Postgres && self.store.postgres_url.is_none() {
+            return Err(Error::Config {
+                detail: "store.backend is \"postgres\" but store.postgres_url is not set".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The configuration as TOML, for `aisle init` to write and `aisle config` to show. The
+    /// PostgreSQL password is masked.
+    pub fn to_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.store.postgres_url = shown.store.postgres_url.as_deref().map(mask_password);
+        toml::to_string_pretty(&shown).unwrap_or_default()
+    }
+}
+
+fn read_table(path: &Path) -> Result<toml::Table> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
+        detail: format!("cannot read config file {}: {e}", path.display()),
+    })?;
+    text.parse::<toml::Table>()
+        .map_err(|e| Error::Config { detail: format!("{}: {e}", path.display()) })
+}
+
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Sets every `AISLE_*` variable that names a known key; a value is read as the type of the
+/// key's default (so `AISLE_IMPORT__CHUNK_ROWS=1000` is a number, a URL stays a string).
+fn apply_env(table: &mut toml::Table, env: &[(String, String)]) -> Result<()> {
+    let defaults = toml::Table::try_from(Config::default()).unwrap_or_default();
+    for (name, raw) in env {
+        let Some(rest) = name.strip_prefix("AISLE_") else { continue };
+        if rest == "CONFIG" {
+            continue;
+        }
+        let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
+        let default = lookup(&defaults, &path);
+        let optional =
+            OPTIONAL_KEYS.iter().any(|k| k.iter().copied().eq(path.iter().map(String::as_str)));
+        let value = match default {
+            Some(toml::Value::Table(_)) => continue,
+            Some(toml::Value::String(_)) => toml::Value::String(raw.clone()),
+            Some(_) | None if optional || default.is_some() => {
+                let is_url = path.last().is_some_and(|k| k.ends_with("url"));
+                if is_url {
+                    toml::Value::String(raw.clone())
+                } else {
+                    format!("v = {raw}")
+                        .parse::<toml::Table>()
+                        .ok()
+                        .and_then(|mut t| t.remove("v"))
+                        .ok_or_else(|| Error::Config {
+                            detail: format!(
+                                "{name}={raw:?} is not a valid value for `{}`",
+                                path.join(".")
+                            ),
+                        })?
+                }
+            }
+            _ => {
+                tracing::debug!(variable = %name, "environment variable names no configuration key");
+                continue;
+            }
+        };
+        set(table, &path, value);
+    }
+    Ok(())
+}
+
+fn lookup<'a>(table: &'a toml::Table, path: &[String]) -> Option<&'a toml::Value> {
+    let (first, rest) = path.split_first()?;
+    let value = table.get(first)?;
+    match (rest.is_empty(), value) {
+        (true, v) => Some(v),
+        (false, toml::Value::Table(t)) => lookup(t, rest),
+        _ => None,
+    }
+}
+
+fn set(table: &mut toml::Table, path: &[String], value: toml::Value) {
+    let Some((first, rest)) = path.split_first() else { return };
+    if rest.is_empty() {
+        table.insert(first.clone(), value);
+        return;
+    }
+    let entry =
+        table.entry(first.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    if let toml::Value::Table(inner) = entry {
+        set(inner, rest, value);
+    }
+}
+
+/// Replaces the password of a URL with `***`.
+pub(crate) fn mask_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let Some((credentials, host)) = rest.rsplit_once('@') else { return url.to_string() };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn layers_apply_weakest_first() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("aisle.toml"),
+            "[import]\nchunk_rows = 10\ncurrency = \"EUR\"\n",
+        )
+        .expect("write");
+        let config = Config::load_from(
+            None,
+            Some(dir.path().to_path_buf()),
+            env(&[("AISLE_IMPORT__CHUNK_ROWS", "20"), ("AISLE_TEST_POSTGRES_URL", "ignored")]),
+        )
+        .expect("loads");
+        assert_eq!(config.import.chunk_rows, 20);
+        assert_eq!(config.import.currency, "EUR");
+        assert_eq!(config.data_dir, dir.path());
+    }
+
+    #[test]
+    fn data_dir_comes_from_the_environment_when_no_flag_is_given() {
+        let config = Config::load_from(None, None, env(&[("AISLE_DATA_DIR", "/tmp/aisle-x")]))
+            .expect("loads");
+        assert_eq!(config.data_dir, PathBuf::from("/tmp/aisle-x"));
+    }
+
+    #[test]
+    fn optional_keys_and_urls_are_set_from_the_environment() {
+        let config = Config::load_from(
+            None,
+            None,
+            env(&[
+                ("AISLE_STORE__BACKEND", "postgres"),
+                ("AISLE_STORE__POSTGRES_URL", "postgres://a:secret@localhost/db"),
+                ("AISLE_WEIGHTS__HALF_LIFE_DAYS", "14"),
+            ]),
+        )
+        .expect("loads");
+        assert_eq!(config.store.backend, StoreBackend::Postgres);
+        assert_eq!(config.weights.half_life_days, Some(14.0));
+        assert!(config.to_toml().contains("postgres://a:***@localhost/db"));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_reported_with_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("custom.toml");
+        std::fs::write(&file, "[import]\nchunk_rowz = 10\n").expect("write");
+        let err = Config::load_from(Some(file), None, env(&[])).expect_err("unknown key");
+        let text = err.to_string();
+        assert!(text.contains("custom.toml") && text.contains("chunk_rowz"), "{text}");
+        let err = Config::load_from(None, None, env(&[("AISLE_IMPORT__CHUNK_ROWS", "many")]))
+            .expect_err("bad number");
+        assert!(err.to_string().contains("AISLE_IMPORT__CHUNK_ROWS"), "{err}");
+        let err = Config::load_from(None, None, env(&[("AISLE_IMPORT__CHUNK_ROWS", "0")]))
+            .expect_err("zero");
+        assert!(err.to_string().contains("chunk_rows"), "{err}");
+    }
+}

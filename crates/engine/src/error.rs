@@ -1,0 +1,32 @@
+//! The engine's error type: what a job could not do, with the reason from the layer below.
+
+/// A job failed. Messages come from the layer that failed and say what, where and how to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The configuration is wrong.
+    #[error("configuration: {detail}")]
+    Config {
+        /// What is wrong and how to fix it.
+        detail: String,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] aisle_store::Error),
+    /// An input file could not be read as a whole.
+    #[error(transparent)]
+    Ingest(#[from] aisle_ingest::Error),
+    /// The demo generator refused its settings.
+    #[error(transparent)]
+    Generate(#[from] aisle_shopgen::Error),
+    /// A file the engine writes itself (rejects, config) could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Result with the engine [`enum@Error`].
+pub type Result<T> = std::result::Result<T, Error>;

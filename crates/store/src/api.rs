@@ -1,0 +1,165 @@
+//! The [`Store`] trait every backend implements, and the small value types it speaks:
+//! [`WriteReport`], [`Counts`], [`MatrixOptions`].
+//!
+//! It holds no storage code; see `embedded` and `postgres` for the two implementations.
+
+use std::collections::BTreeMap;
+
+use aisle_domain::{
+    Batch, Event, EventWeights, ExternalId, InteractionMatrix, Item, Order, Review, Timestamp, User,
+};
+
+use crate::error::Result;
+
+/// Which implementation a store is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One SQLite file in the data directory.
+    Embedded,
+    /// A PostgreSQL database.
+    Postgres,
+}
+
+/// What one write did. Records created implicitly (a bare item or user first seen in an event,
+/// order or review) count as inserted, so that the inserted counts of all reports add up to
+/// [`Store::counts`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct WriteReport {
+    /// Items created (full, or bare from behaviour data).
+    pub items_inserted: u64,
+    /// Items whose stored document changed.
+    pub items_updated: u64,
+    /// Items already stored exactly so.
+    pub items_unchanged: u64,
+    /// Users created (full, or bare from behaviour data).
+    pub users_inserted: u64,
+    /// Users whose stored document changed.
+    pub users_updated: u64,
+    /// Users already stored exactly so.
+    pub users_unchanged: u64,
+    /// Events stored.
+    pub events_inserted: u64,
+    /// Events whose id was already stored (or repeated in the batch): skipped.
+    pub events_duplicate: u64,
+    /// Orders created.
+    pub orders_inserted: u64,
+    /// Orders whose stored document changed.
+    pub orders_updated: u64,
+    /// Orders already stored exactly so.
+    pub orders_unchanged: u64,
+    /// Reviews created.
+    pub reviews_inserted: u64,
+    /// Reviews whose stored document changed.
+    pub reviews_updated: u64,
+    /// Reviews already stored exactly so.
+    pub reviews_unchanged: u64,
+}
+
+impl std::ops::AddAssign for WriteReport {
+    fn add_assign(&mut self, o: Self) {
+        self.items_inserted += o.items_inserted;
+        self.items_updated += o.items_updated;
+        self.items_unchanged += o.items_unchanged;
+        self.users_inserted += o.users_inserted;
+        self.users_updated += o.users_updated;
+        self.users_unchanged += o.users_unchanged;
+        self.events_inserted += o.events_inserted;
+        self.events_duplicate += o.events_duplicate;
+        self.orders_inserted += o.orders_inserted;
+        self.orders_updated += o.orders_updated;
+        self.orders_unchanged += o.orders_unchanged;
+        self.reviews_inserted += o.reviews_inserted;
+        self.reviews_updated += o.reviews_updated;
+        self.reviews_unchanged += o.reviews_unchanged;
+    }
+}
+
+/// How many records the store holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Users, full and bare.
+    pub users: u64,
+    /// Items, full and bare.
+    pub items: u64,
+    /// Anonymous sessions.
+    pub sessions: u64,
+    /// Events.
+    pub events: u64,
+    /// Orders.
+    pub orders: u64,
+    /// Reviews.
+    pub reviews: u64,
+    /// Events by kind name ([`aisle_domain::EventKind::as_str`]); kinds with no events are absent.
+    pub events_by_kind: BTreeMap<String, u64>,
+}
+
+/// What goes into the interaction matrix.
+#[derive(Debug, Clone, Default)]
+pub struct MatrixOptions {
+    /// Weight of each event kind, and the optional half-life of the time decay.
+    pub weights: EventWeights,
+    /// Add one row per anonymous session after the user rows (row `n_users + session index`).
+    pub include_sessions: bool,
+    /// Keep events at or after this time.
+    pub since: Option<Timestamp>,
+    /// Keep events strictly before this time.
+    pub until: Option<Timestamp>,
+}
+
+/// Aisle's storage. Every method is synchronous and may block on IO; call it from a worker
+/// thread in async code. Implementations are safe to share between threads.
+pub trait Store: Send + Sync {
+    /// Which implementation this is.
+    fn backend(&self) -> Backend;
+
+    /// The schema version of the open database.
+    fn schema_version(&self) -> Result<u32>;
+
+    /// Writes the whole batch in one transaction: all or nothing. Items and users are written
+    /// first, then events, orders and reviews, in batch order; that is the order in which new
+    /// ids receive their dense indexes.
+    fn write(&self, batch: &Batch) -> Result<WriteReport>;
+
+    /// The item with this id (a bare one if it is known only from behaviour data).
+    fn item(&self, id: &ExternalId) -> Result<Option<Item>>;
+
+    /// The user with this id.
+    fn user(&self, id: &ExternalId) -> Result<Option<User>>;
+
+    /// The order with this id.
+    fn order(&self, id: &ExternalId) -> Result<Option<Order>>;
+
+    /// The review with this id.
+    fn review(&self, id: &ExternalId) -> Result<Option<Review>>;
+
+    /// The orders of one user, newest first.
+    fn orders_of_user(&self, user: &ExternalId) -> Result<Vec<Order>>;
+
+    /// The reviews of one item, newest first (undated reviews last).
+    fn reviews_of_item(&self, item: &ExternalId) -> Result<Vec<Review>>;
+
+    /// The latest `limit` events of one user, newest first.
+    fn events_of_user(&self, user: &ExternalId, limit: usize) -> Result<Vec<Event>>;
+
+    /// Items in index order, after the cursor (an item index), at most `limit`.
+    fn list_items(&self, after: Option<u32>, limit: usize) -> Result<Vec<(u32, Item)>>;
+
+    /// The dense index of an item.
+    fn item_index(&self, id: &ExternalId) -> Result<Option<u32>>;
+
+    /// The dense index of a user.
+    fn user_index(&self, id: &ExternalId) -> Result<Option<u32>>;
+
+    /// How many records of each kind the store holds.
+    fn counts(&self) -> Result<Counts>;
+
+    /// The user (and optionally session) by item matrix of every event that names an item.
+    fn interaction_matrix(&self, options: &MatrixOptions) -> Result<InteractionMatrix>;
+
+    /// Makes the next write fail just before it commits, to test that failed writes leave
+    /// nothing behind. Returns false if the backend does not support it.
+    #[doc(hidden)]
+    fn fail_next_write_for_tests(&self) -> bool {
+        false
+    }
+}

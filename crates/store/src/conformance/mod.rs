@@ -1,0 +1,56 @@
+//! The conformance suite: what every [`Store`] must do, as plain functions that take a fresh,
+//! empty store and panic with a message saying what broke.
+//!
+//! Each backend's integration tests run every function in [`ALL`] on its own fresh store (one
+//! test per function, so a failure names the rule); [`run_all`] does the same in one call.
+//! The suite writes through the public trait only; it knows nothing of SQL.
+
+mod fixtures;
+mod matrix;
+mod records;
+
+use crate::api::Store;
+
+pub use matrix::{
+    matrix_drops_searches_and_filters_by_time, matrix_sessions_are_included_only_when_asked,
+    matrix_sums_weights_of_repeated_pairs, matrix_weights_decay_with_age,
+};
+pub use records::{
+    bare_records_come_from_behaviour_and_are_replaced_by_full_ones, counts_events_by_kind,
+    dense_indexes_follow_first_sight, events_are_kept_once_per_id, events_of_user_newest_first,
+    failed_write_leaves_nothing_behind, list_items_pages_by_index, orders_and_reviews_newest_first,
+    records_of_every_kind_round_trip, upserts_count_unchanged_and_updated,
+};
+
+/// A conformance check: takes a fresh, empty store and panics on failure.
+pub type Check = fn(&dyn Store);
+
+/// Every check, by name.
+pub const ALL: &[(&str, Check)] = &[
+    ("records_of_every_kind_round_trip", records_of_every_kind_round_trip),
+    ("upserts_count_unchanged_and_updated", upserts_count_unchanged_and_updated),
+    (
+        "bare_records_come_from_behaviour_and_are_replaced_by_full_ones",
+        bare_records_come_from_behaviour_and_are_replaced_by_full_ones,
+    ),
+    ("events_are_kept_once_per_id", events_are_kept_once_per_id),
+    ("failed_write_leaves_nothing_behind", failed_write_leaves_nothing_behind),
+    ("dense_indexes_follow_first_sight", dense_indexes_follow_first_sight),
+    ("events_of_user_newest_first", events_of_user_newest_first),
+    ("orders_and_reviews_newest_first", orders_and_reviews_newest_first),
+    ("list_items_pages_by_index", list_items_pages_by_index),
+    ("counts_events_by_kind", counts_events_by_kind),
+    ("matrix_sums_weights_of_repeated_pairs", matrix_sums_weights_of_repeated_pairs),
+    ("matrix_sessions_are_included_only_when_asked", matrix_sessions_are_included_only_when_asked),
+    ("matrix_weights_decay_with_age", matrix_weights_decay_with_age),
+    ("matrix_drops_searches_and_filters_by_time", matrix_drops_searches_and_filters_by_time),
+];
+
+/// Runs every check, each on a fresh store from `make`.
+pub fn run_all(make: &dyn Fn() -> Box<dyn Store>) {
+    for (name, check) in ALL {
+        let store = make();
+        eprintln!("conformance: {name}");
+        check(store.as_ref());
+    }
+}

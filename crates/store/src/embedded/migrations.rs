@@ -1,0 +1,121 @@
+//! The embedded (SQLite) schema, as an ordered list of migrations, and the code that applies
+//! them on open.
+//!
+//! Append a migration to change the schema; never edit one that has shipped. A database stamped
+//! with a version past the end of this list was written by a newer Aisle and is refused.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::Error;
+
+/// Migration `k` (1-based version `k + 1`) in order.
+pub(crate) const MIGRATIONS: &[&str] = &[
+    // 1: the first schema. Events keep the columns the matrix scan reads first in each row, so
+    // the scan decodes as little of the record as it can.
+    "CREATE TABLE items (
+        idx    INTEGER PRIMARY KEY,
+        ext_id TEXT NOT NULL UNIQUE,
+        doc    TEXT NOT NULL
+    );
+    CREATE TABLE users (
+        idx    INTEGER PRIMARY KEY,
+        ext_id TEXT NOT NULL UNIQUE,
+        doc    TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        idx    INTEGER PRIMARY KEY,
+        ext_id TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE events (
+        user_idx    INTEGER,
+        session_idx INTEGER,
+        item_idx    INTEGER,
+        kind        INTEGER NOT NULL,
+        ts          INTEGER NOT NULL,
+        value       REAL,
+        quantity    INTEGER,
+        price       REAL,
+        query       TEXT,
+        context     TEXT,
+        id_hi       INTEGER NOT NULL,
+        id_lo       INTEGER NOT NULL,
+        ext_id      TEXT NOT NULL
+    );
+    -- id_hi, id_lo: the 128-bit hash of the event id. Deliberately not indexed: the writer
+    -- keeps the stored keys in memory (embedded/event_keys.rs), which made imports half again
+    -- as fast as a unique index on random keys.
+    CREATE INDEX events_by_user ON events (user_idx, ts) WHERE user_idx IS NOT NULL;
+    CREATE TABLE event_counts (
+        kind INTEGER PRIMARY KEY,
+        n    INTEGER NOT NULL
+    );
+    CREATE TABLE orders (
+        ext_id     TEXT NOT NULL UNIQUE,
+        user_idx   INTEGER,
+        created_at INTEGER NOT NULL,
+        doc        TEXT NOT NULL
+    );
+    CREATE INDEX orders_by_user ON orders (user_idx, created_at) WHERE user_idx IS NOT NULL;
+    CREATE TABLE reviews (
+        ext_id     TEXT NOT NULL UNIQUE,
+        user_idx   INTEGER,
+        item_idx   INTEGER NOT NULL,
+        created_at INTEGER,
+        doc        TEXT NOT NULL
+    );
+    CREATE INDEX reviews_by_item ON reviews (item_idx, created_at);",
+];
+
+/// The newest schema version this build knows.
+pub(crate) fn latest() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+/// Brings the database up to the latest version in one transaction, or refuses a newer one.
+pub(crate) fn migrate(conn: &mut Connection) -> std::result::Result<u32, MigrateError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            applied_at INTEGER NOT NULL
+        );",
+    )?;
+    let found = current_version(&tx)?;
+    if found > latest() {
+        return Err(MigrateError::Newer(Error::NewerSchema { found, known: latest() }));
+    }
+    for (k, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+            (k as i64 + 1, now_millis()),
+        )?;
+        tracing::info!(version = k + 1, "applied embedded schema migration");
+    }
+    tx.commit()?;
+    Ok(latest())
+}
+
+/// The highest applied version (0 for an empty database).
+pub(crate) fn current_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |r| r.get(0))
+}
+
+pub(crate) fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Why a migration did not run: the database is newer, or SQLite failed.
+#[derive(Debug)]
+pub(crate) enum MigrateError {
+    Newer(Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for MigrateError {
+    fn from(e: rusqlite::Error) -> Self {
+        MigrateError::Sqlite(e)
+    }
+}

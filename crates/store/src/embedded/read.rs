@@ -1,0 +1,146 @@
+//! Point reads and small listings from SQLite: documents by id, a user's orders and events, an
+//! item's reviews, item pages, counts.
+//!
+//! Each function runs on a pooled read connection and sees the last committed write. The matrix
+//! scan lives in `matrix.rs`.
+
+use std::collections::BTreeMap;
+
+use aisle_domain::{Actor, Event, EventContext, ExternalId, Item, Order, Review};
+use rusqlite::{Connection, OptionalExtension};
+use serde::de::DeserializeOwned;
+
+use super::Failure;
+use crate::api::Counts;
+use crate::stored;
+
+type Result<T> = std::result::Result<T, Failure>;
+
+/// The document of the record with this external id in `table`.
+pub(super) fn doc_by_ext_id<T: DeserializeOwned>(
+    conn: &Connection,
+    table: &str,
+    id: &ExternalId,
+) -> Result<Option<T>> {
+    let sql = format!("SELECT doc FROM {table} WHERE ext_id = ?1");
+    let doc: Option<String> =
+        conn.prepare_cached(&sql)?.query_row([id.as_str()], |r| r.get(0)).optional()?;
+    Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?)
+}
+
+/// The dense index of the record with this external id in `table`.
+pub(super) fn index_of(conn: &Connection, table: &str, id: &ExternalId) -> Result<Option<u32>> {
+    let sql = format!("SELECT idx FROM {table} WHERE ext_id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([id.as_str()], |r| r.get(0)).optional()?)
+}
+
+fn docs<T: DeserializeOwned>(conn: &Connection, sql: &str, key: u32) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let docs = stmt.query_map([key], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for doc in docs {
+        out.push(serde_json::from_str(&doc?)?);
+    }
+    Ok(out)
+}
+
+pub(super) fn orders_of_user(conn: &Connection, user: &ExternalId) -> Result<Vec<Order>> {
+    let Some(idx) = index_of(conn, "users", user)? else { return Ok(Vec::new()) };
+    docs(conn, "SELECT doc FROM orders WHERE user_idx = ?1 ORDER BY created_at DESC, ext_id", idx)
+}
+
+pub(super) fn reviews_of_item(conn: &Connection, item: &ExternalId) -> Result<Vec<Review>> {
+    let Some(idx) = index_of(conn, "items", item)? else { return Ok(Vec::new()) };
+    docs(
+        conn,
+        "SELECT doc FROM reviews WHERE item_idx = ?1 ORDER BY created_at DESC NULLS LAST, ext_id",
+        idx,
+    )
+}
+
+pub(super) fn events_of_user(
+    conn: &Connection,
+    user: &ExternalId,
+    limit: usize,
+) -> Result<Vec<Event>> {
+    let Some(idx) = index_of(conn, "users", user)? else { return Ok(Vec::new()) };
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.ext_id, i.ext_id, e.kind, e.ts, e.value, e.quantity, e.price, e.query, e.context
+         FROM events e LEFT JOIN items i ON i.idx = e.item_idx
+         WHERE e.user_idx = ?1
+         ORDER BY e.ts DESC, e.rowid DESC
+         LIMIT ?2",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut rows = stmt.query(rusqlite::params![idx, limit])?;
+    let mut events = Vec::new();
+    while let Some(r) = rows.next()? {
+        let context: Option<String> = r.get(8)?;
+        events.push(Event {
+            id: stored::id(r.get(0)?)?,
+            actor: Actor::User(user.clone()),
+            item: r.get::<_, Option<String>>(1)?.map(stored::id).transpose()?,
+            kind: stored::kind(r.get(2)?)?,
+            timestamp: stored::time(r.get(3)?)?,
+            value: r.get(4)?,
+            quantity: r.get(5)?,
+            price: r.get(6)?,
+            query: r.get(7)?,
+            context: match context {
+                Some(c) => serde_json::from_str(&c)?,
+                None => EventContext::default(),
+            },
+        });
+    }
+    Ok(events)
+}
+
+pub(super) fn list_items(
+    conn: &Connection,
+    after: Option<u32>,
+    limit: usize,
+) -> Result<Vec<(u32, Item)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT idx, doc FROM items WHERE idx > ?1 ORDER BY idx LIMIT ?2")?;
+    let after = after.map_or(-1, i64::from);
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut rows = stmt.query(rusqlite::params![after, limit])?;
+    let mut items = Vec::new();
+    while let Some(r) = rows.next()? {
+        let doc: String = r.get(1)?;
+        items.push((r.get(0)?, serde_json::from_str(&doc)?));
+    }
+    Ok(items)
+}
+
+pub(super) fn counts(conn: &Connection) -> Result<Counts> {
+    // One read transaction, so the numbers agree with each other.
+    let tx = conn.unchecked_transaction()?;
+    // Indexes are dense, so the next free index is the count, found without a scan.
+    let next = |table: &str| -> rusqlite::Result<u64> {
+        tx.query_row(&format!("SELECT coalesce(max(idx) + 1, 0) FROM {table}"), [], |r| r.get(0))
+    };
+    let count = |table: &str| -> rusqlite::Result<u64> {
+        tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+    };
+    let mut by_kind = BTreeMap::new();
+    let mut stmt = tx.prepare_cached("SELECT kind, n FROM event_counts WHERE n > 0")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let kind = stored::kind(r.get(0)?)?;
+        by_kind.insert(kind.as_str().to_string(), r.get::<_, u64>(1)?);
+    }
+    drop(rows);
+    drop(stmt);
+    let counts = Counts {
+        users: next("users")?,
+        items: next("items")?,
+        sessions: next("sessions")?,
+        events: by_kind.values().sum(),
+        orders: count("orders")?,
+        reviews: count("reviews")?,
+        events_by_kind: by_kind,
+    };
+    tx.finish()?;
+    Ok(counts)
+}

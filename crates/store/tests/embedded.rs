@@ -1,0 +1,205 @@
+//! The embedded store against the conformance suite (one test per check), plus what only a
+//! file on disk can show: durability, migrations, a read-only directory, a full disk, a file
+//! that is not a database.
+
+use std::path::Path;
+
+use aisle_domain::{Actor, Batch, Event, EventKind, ExternalId, Item, Timestamp};
+use aisle_store::{conformance, EmbeddedStore, Error, Store};
+
+fn fresh() -> (tempfile::TempDir, EmbeddedStore) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let store = EmbeddedStore::open(dir.path()).expect("open a fresh store");
+    (dir, store)
+}
+
+macro_rules! conformance_tests {
+    ($($name:ident),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            let (_dir, store) = fresh();
+            conformance::$name(&store);
+        }
+    )*};
+}
+
+conformance_tests!(
+    records_of_every_kind_round_trip,
+    upserts_count_unchanged_and_updated,
+    bare_records_come_from_behaviour_and_are_replaced_by_full_ones,
+    events_are_kept_once_per_id,
+    failed_write_leaves_nothing_behind,
+    dense_indexes_follow_first_sight,
+    events_of_user_newest_first,
+    orders_and_reviews_newest_first,
+    list_items_pages_by_index,
+    counts_events_by_kind,
+    matrix_sums_weights_of_repeated_pairs,
+    matrix_sessions_are_included_only_when_asked,
+    matrix_weights_decay_with_age,
+    matrix_drops_searches_and_filters_by_time,
+);
+
+#[test]
+fn every_conformance_check_has_a_test_here() {
+    // The macro list above must name every check of the suite.
+    assert_eq!(conformance::ALL.len(), 14, "add the new conformance check to this file");
+}
+
+#[test]
+fn run_all_passes() {
+    let dirs = std::cell::RefCell::new(Vec::new());
+    conformance::run_all(&|| {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let store = EmbeddedStore::open(dir.path()).expect("open");
+        dirs.borrow_mut().push(dir);
+        Box::new(store)
+    });
+}
+
+fn id(s: &str) -> ExternalId {
+    ExternalId::parse(s).expect("valid id")
+}
+
+fn events(n: usize, prefix: &str) -> Batch {
+    let events = (0..n)
+        .map(|k| {
+            Event::new(
+                id(&format!("{prefix}-{k}")),
+                Actor::User(id(&format!("u{}", k % 97))),
+                EventKind::View,
+                Timestamp::from_millis(1_700_000_000_000 + k as i64).expect("in range"),
+            )
+            .with_item(id(&format!("i{}", k % 31)))
+        })
+        .collect();
+    Batch { events, ..Batch::default() }
+}
+
+#[test]
+fn acknowledged_writes_survive_closing_and_reopening() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let store = EmbeddedStore::open(dir.path()).expect("open");
+    store.write(&events(1_000, "e")).expect("write");
+    let before = store.counts().expect("counts");
+    drop(store);
+    let store = EmbeddedStore::open(dir.path()).expect("reopen");
+    assert_eq!(store.counts().expect("counts"), before);
+    assert_eq!(store.item_index(&id("i30")).expect("index"), Some(30));
+    // The id caches start empty after reopening; new ids must continue after the stored ones.
+    let report = store.write(&events(1_100, "e")).expect("write more");
+    assert_eq!((report.events_inserted, report.events_duplicate), (100, 1_000));
+    let more = Batch { items: vec![Item::new(id("new"))], ..Batch::default() };
+    store.write(&more).expect("write an item");
+    assert_eq!(store.item_index(&id("new")).expect("index"), Some(31));
+    assert!(store.path().ends_with("aisle.db"));
+}
+
+#[test]
+fn schema_is_at_the_latest_version_and_a_newer_one_is_refused() {
+    let (dir, store) = fresh();
+    let version = store.schema_version().expect("version");
+    assert_eq!(version, 1);
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join("aisle.db")).expect("raw open");
+    conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)", [])
+        .expect("stamp a future version");
+    drop(conn);
+    match EmbeddedStore::open(dir.path()) {
+        Err(Error::NewerSchema { found: 99, known }) => {
+            assert_eq!(known, version);
+            let message = Error::NewerSchema { found: 99, known }.to_string();
+            assert!(message.contains("upgrade Aisle"), "{message}");
+        }
+        other => panic!("expected NewerSchema, got {other:?}"),
+    }
+    // Reopening an up-to-date store applies nothing and keeps the data.
+    let (dir, store) = fresh();
+    store.write(&events(10, "e")).expect("write");
+    drop(store);
+    let store = EmbeddedStore::open(dir.path()).expect("reopen");
+    assert_eq!(store.counts().expect("counts").events, 10);
+}
+
+fn is_root() -> bool {
+    // Root ignores directory permissions, so a chmod cannot provoke the error there.
+    std::fs::read_to_string("/proc/self/status")
+        .map(|s| {
+            s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+#[test]
+fn a_read_only_data_dir_is_reported_with_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).expect("mkdir");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    // As root, sysfs refuses new entries the way a read-only mount would.
+    let target = if is_root() {
+        Path::new("/sys").join(format!("aisle-test-{}", std::process::id()))
+    } else {
+        locked.join("data")
+    };
+    let err = EmbeddedStore::open(&target).expect_err("a read-only directory must fail");
+    let message = err.to_string();
+    assert!(matches!(err, Error::ReadOnly { .. }), "expected ReadOnly, got {err:?}");
+    assert!(message.contains("read-only") && message.contains("--data-dir"), "{message}");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
+}
+
+#[test]
+fn a_file_in_place_of_the_data_dir_is_a_clear_io_error() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, b"x").expect("write");
+    let err = EmbeddedStore::open(&file.join("data")).expect_err("must fail");
+    assert!(matches!(err, Error::Io { .. }), "expected Io, got {err:?}");
+    assert!(err.to_string().contains("not-a-dir"), "{err}");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_reported_as_corrupt() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(dir.path().join("aisle.db"), vec![b'x'; 8192]).expect("write junk");
+    let err = EmbeddedStore::open(dir.path()).expect_err("junk must fail");
+    assert!(matches!(err, Error::Corrupt { .. }), "expected Corrupt, got {err:?}");
+    assert!(err.to_string().contains("aisle.db"), "{err}");
+}
+
+#[test]
+fn a_full_disk_fails_the_write_cleanly_and_keeps_nothing() {
+    let (_dir, store) = fresh();
+    store.write(&events(100, "small")).expect("a small write fits");
+    let before = store.counts().expect("counts");
+    let raw = rusqlite::Connection::open(store.path()).expect("raw open");
+    let pages: u64 = raw.query_row("PRAGMA page_count", [], |r| r.get(0)).expect("page count");
+    let cap = store.set_max_pages_for_tests(pages + 20).expect("leave 20 pages");
+    assert_eq!(cap, pages + 20);
+    let err = store.write(&events(50_000, "big")).expect_err("a big write must not fit");
+    assert!(matches!(err, Error::DiskFull { .. }), "expected DiskFull, got {err:?}");
+    assert!(err.to_string().contains("disk is full"), "{err}");
+    assert_eq!(store.counts().expect("counts"), before, "nothing of the failed write is kept");
+    // Once there is room again, the same write succeeds with the same indexes.
+    store.set_max_pages_for_tests(1 << 30).expect("lift the cap");
+    let report = store.write(&events(50_000, "big")).expect("write after freeing space");
+    assert_eq!(report.events_inserted, 50_000);
+    assert_eq!(store.counts().expect("counts").users, 97);
+}
+
+#[test]
+fn two_handles_on_one_file_keep_one_event_per_id() {
+    // The writer keeps stored event keys in memory; a second handle (another process, in real
+    // life) writing meanwhile must not let the first store an event twice.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let first = EmbeddedStore::open(dir.path()).expect("open");
+    let second = EmbeddedStore::open(dir.path()).expect("open again");
+    first.write(&events(100, "e")).expect("first writes");
+    let report = second.write(&events(150, "e")).expect("second writes");
+    assert_eq!((report.events_inserted, report.events_duplicate), (50, 100));
+    let report = first.write(&events(200, "e")).expect("first catches up");
+    assert_eq!((report.events_inserted, report.events_duplicate), (50, 150));
+    assert_eq!(first.counts().expect("counts").events, 200);
+}
