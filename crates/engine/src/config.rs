@@ -33,6 +33,9 @@ pub struct StoreConfig {
     pub backend: StoreBackend,
     /// `postgres://user:password@host:port/database`, for the postgres backend.
     pub postgres_url: Option<String>,
+    /// PostgreSQL schema to keep Aisle's tables in (created if missing); default: the
+    /// connection's default schema. Lets several shops share one database.
+    pub postgres_schema: Option<String>,
 }
 
 /// `[import]`: how files are read.
@@ -79,8 +82,13 @@ impl Default for Config {
     }
 }
 
-/// Keys whose default is absent, so the defaults' table cannot show they exist.
-const OPTIONAL_KEYS: [&[&str]; 2] = [&["store", "postgres_url"], &["weights", "half_life_days"]];
+/// Keys whose default is absent, so the defaults' table cannot show they exist or their type;
+/// `true` marks text keys.
+const OPTIONAL_KEYS: [(&[&str], bool); 3] = [
+    (&["store", "postgres_url"], true),
+    (&["store", "postgres_schema"], true),
+    (&["weights", "half_life_days"], false),
+];
 
 impl Config {
     /// Loads the layers from the real environment. `config_file` is `--config`; `data_dir` is
@@ -193,32 +201,25 @@ fn apply_env(table: &mut toml::Table, env: &[(String, String)]) -> Result<()> {
         }
         let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
         let default = lookup(&defaults, &path);
-        let optional =
-            OPTIONAL_KEYS.iter().any(|k| k.iter().copied().eq(path.iter().map(String::as_str)));
-        let value = match default {
-            Some(toml::Value::Table(_)) => continue,
-            Some(toml::Value::String(_)) => toml::Value::String(raw.clone()),
-            Some(_) | None if optional || default.is_some() => {
-                let is_url = path.last().is_some_and(|k| k.ends_with("url"));
-                if is_url {
-                    toml::Value::String(raw.clone())
-                } else {
-                    format!("v = {raw}")
-                        .parse::<toml::Table>()
-                        .ok()
-                        .and_then(|mut t| t.remove("v"))
-                        .ok_or_else(|| Error::Config {
-                            detail: format!(
-                                "{name}={raw:?} is not a valid value for `{}`",
-                                path.join(".")
-                            ),
-                        })?
-                }
-            }
-            _ => {
+        let optional = OPTIONAL_KEYS
+            .iter()
+            .find(|(key, _)| key.iter().copied().eq(path.iter().map(String::as_str)))
+            .map(|(_, is_text)| *is_text);
+        let value = match (default, optional) {
+            (Some(toml::Value::Table(_)), _) | (None, None) => {
                 tracing::debug!(variable = %name, "environment variable names no configuration key");
                 continue;
             }
+            (Some(toml::Value::String(_)), _) | (None, Some(true)) => {
+                toml::Value::String(raw.clone())
+            }
+            (Some(_), _) | (None, Some(false)) => format!("v = {raw}")
+                .parse::<toml::Table>()
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .ok_or_else(|| Error::Config {
+                    detail: format!("{name}={raw:?} is not a valid value for `{}`", path.join(".")),
+                })?,
         };
         set(table, &path, value);
     }
@@ -301,11 +302,13 @@ mod tests {
                 ("AISLE_STORE__BACKEND", "postgres"),
                 ("AISLE_STORE__POSTGRES_URL", "postgres://a:secret@localhost/db"),
                 ("AISLE_WEIGHTS__HALF_LIFE_DAYS", "14"),
+                ("AISLE_STORE__POSTGRES_SCHEMA", "shop1"),
             ]),
         )
         .expect("loads");
         assert_eq!(config.store.backend, StoreBackend::Postgres);
         assert_eq!(config.weights.half_life_days, Some(14.0));
+        assert_eq!(config.store.postgres_schema.as_deref(), Some("shop1"));
         assert!(config.to_toml().contains("postgres://a:***@localhost/db"));
     }
 

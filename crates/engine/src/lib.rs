@@ -53,7 +53,10 @@ impl Engine {
                              set it in aisle.toml or AISLE_STORE__POSTGRES_URL"
                         .into(),
                 })?;
-                Box::new(PostgresStore::connect(url)?)
+                match &config.store.postgres_schema {
+                    Some(schema) => Box::new(PostgresStore::connect_with_schema(url, schema)?),
+                    None => Box::new(PostgresStore::connect(url)?),
+                }
             }
         };
         tracing::debug!(backend = ?store.backend(), "store open");
