@@ -17,6 +17,7 @@
 //! | `CustomerID` (e.g. `17850`, or `17850.0`, read as `17850`) | actor `User(17850)`, a [`User`] (once, attribute `country`) and the order's `user` |
 //! | empty `CustomerID` (guest checkout) | actor `Session("invoice-{InvoiceNo}")`; the order has no user |
 //! | `StockCode` | an [`Item`] (once per import): `title` = the latest non-empty `Description`, `price` = the latest `UnitPrice` in the `currency` option (default GBP) |
+//! | `StockCode` of a charge (`POST`, `DOT`, `M`, `C2`, `D`, `S`, `BANK CHARGES`, `AMAZONFEE`, `CRUK`, `B`) | the item is `hidden` (never recommended) with attribute `service = true`; its events and order lines stay |
 //! | `InvoiceDate` (`YYYY-MM-DD HH:MM`, UTC) | the event's timestamp and the order's `created_at` (its first line) |
 //! | `Country` | the order's attribute `country` |
 //!
@@ -92,6 +93,17 @@ struct State {
     last_timestamp: Option<Timestamp>,
 }
 
+/// Stock codes that are charges and bookkeeping, not products: postage, carriage, manual
+/// entries, discounts, samples, fees, commissions, bad debt.
+const SERVICE_CODES: [&str; 10] =
+    ["POST", "DOT", "M", "C2", "D", "S", "BANK CHARGES", "AMAZONFEE", "CRUK", "B"];
+
+/// True for a stock code that is a charge rather than a product; such items are hidden so they
+/// are never recommended, while their purchases still count in orders and analytics.
+fn is_service_code(code: &str) -> bool {
+    SERVICE_CODES.iter().any(|s| s.eq_ignore_ascii_case(code))
+}
+
 pub(crate) fn read(files: &[PathBuf], options: &ReadOptions, sink: &mut Sink<'_>) -> Result<()> {
     let mut state = State::default();
     for path in files {
@@ -102,6 +114,10 @@ pub(crate) fn read(files: &[PathBuf], options: &ReadOptions, sink: &mut Sink<'_>
         let mut item = Item::new(stock.id);
         item.title = stock.title;
         item.price = Some(Price { amount: stock.price, currency: currency.to_string() });
+        if is_service_code(item.id.as_str()) {
+            item.hidden = true;
+            item.attributes.insert("service".into(), AttributeValue::Bool(true));
+        }
         if item.validate().is_ok() {
             sink.batch.items.push(item);
         } else {

@@ -74,6 +74,9 @@ pub(crate) fn render(batch: &Batch, issues: &[RowIssue]) -> String {
             s += &format!(" price={}{}", price.amount, price.currency);
         }
         s += &attributes(&item.attributes);
+        if item.hidden {
+            s += " hidden";
+        }
         out.push(s);
     }
     for user in &batch.users {

@@ -35,6 +35,25 @@ fn purchases_returns_guests_items_and_orders() {
 }
 
 #[test]
+fn postage_and_other_charges_are_hidden_items_whose_purchases_still_count() {
+    let input = format!(
+        "{HEADER}\
+         536370,22728,ALARM CLOCK BAKELIKE PINK,24,2010-12-01 08:45,3.75,12583,France\n\
+         536370,POST,POSTAGE,3,2010-12-01 08:45,18,12583,France\n"
+    );
+    check(
+        Format::OnlineRetail,
+        &[("retail.csv", input.as_bytes())],
+        r#"item 22728 "ALARM CLOCK BAKELIKE PINK" price=3.75GBP
+           item POST "POSTAGE" price=18GBP service=true hidden
+           user 12583 country="France"
+           event olr:536370:1 purchase u:12583 22728 q=24 p=3.75 t=1291193100000
+           event olr:536370:2 purchase u:12583 POST q=3 p=18 t=1291193100000
+           order 536370 Delivered GBP user=12583 t=1291193100000 [22728x24@3.75 POSTx3@18] country="France""#,
+    );
+}
+
+#[test]
 fn adjustments_and_bad_values_are_issues_that_keep_the_invoice_numbering() {
     let big = "X".repeat(10 * 1024 * 1024);
     let mut input = format!(
@@ -83,16 +102,16 @@ fn adjustments_and_bad_values_are_issues_that_keep_the_invoice_numbering() {
 #[test]
 fn invoices_split_across_files_make_one_order_at_the_end() {
     let a = format!("{HEADER}9,A,a,1,2011-01-01 10:00,1,12346,UK\n");
-    let b = format!("{HEADER}9,B,b,2,2011-01-01 10:00,3,12346,UK\n");
+    let b = format!("{HEADER}9,Z,b,2,2011-01-01 10:00,3,12346,UK\n");
     let out = check(
         Format::OnlineRetail,
         &[("part1.csv.gz", a.as_bytes()), ("part2.csv", b.as_bytes())],
         r#"item A "a" price=1GBP
-           item B "b" price=3GBP
+           item Z "b" price=3GBP
            user 12346 country="UK"
            event olr:9:1 purchase u:12346 A q=1 p=1 t=1293876000000
-           event olr:9:2 purchase u:12346 B q=2 p=3 t=1293876000000
-           order 9 Delivered GBP user=12346 t=1293876000000 [Ax1@1 Bx2@3] country="UK""#,
+           event olr:9:2 purchase u:12346 Z q=2 p=3 t=1293876000000
+           order 9 Delivered GBP user=12346 t=1293876000000 [Ax1@1 Zx2@3] country="UK""#,
     );
     let last = out.chunks.last().expect("a chunk");
     assert_eq!(last.bytes_read, last.bytes_total);
