@@ -41,6 +41,12 @@ pub enum Command {
     Matrix(MatrixArgs),
     /// Print the effective configuration (files, environment and flags merged).
     Config,
+    /// Train a model on the store's data and make it the active version.
+    Train(TrainArgs),
+    /// Recommend items for a user with the active version of a trained model.
+    Recommend(RecommendArgs),
+    /// Evaluate models offline: split, tune on validation, measure on test, write a report.
+    Eval(EvalArgs),
 }
 
 /// `--json`.
@@ -112,4 +118,110 @@ pub struct MatrixArgs {
 
 fn format_parser() -> PossibleValuesParser {
     PossibleValuesParser::new(Format::ALL.map(Format::as_str))
+}
+
+/// A `key=value` pair.
+fn key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_string(), value.trim().to_string()))
+        }
+        _ => Err(format!("expected KEY=VALUE, got {text:?}")),
+    }
+}
+
+/// `aisle train`.
+#[derive(Debug, clap::Args)]
+pub struct TrainArgs {
+    /// Model: popular, trending, item-knn, user-knn, als, bpr, ease, content, rules, hybrid.
+    #[arg(long, value_name = "NAME")]
+    pub model: String,
+    /// A hyper-parameter, e.g. `--param factors=128` (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = key_value)]
+    pub params: Vec<(String, String)>,
+    /// Training threads (0 = all cores).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `aisle recommend`.
+#[derive(Debug, clap::Args)]
+pub struct RecommendArgs {
+    /// The user's id.
+    #[arg(long, value_name = "ID")]
+    pub user: String,
+    /// Which trained model to ask.
+    #[arg(long, default_value = "ease", value_name = "NAME")]
+    pub model: String,
+    /// How many items.
+    #[arg(long, default_value_t = 10)]
+    pub k: usize,
+    /// Print the result as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `model.key=value`.
+fn model_key_value(text: &str) -> Result<(String, String, String), String> {
+    let (path, value) = key_value(text)?;
+    match path.split_once('.') {
+        Some((model, key)) if !model.is_empty() && !key.is_empty() => {
+            Ok((model.to_string(), key.to_string(), value))
+        }
+        _ => Err(format!("expected MODEL.KEY=VALUE (e.g. ease.lambda=500), got {text:?}")),
+    }
+}
+
+/// `model:key=v1,v2`.
+fn model_space(text: &str) -> Result<(String, String), String> {
+    match text.split_once(':') {
+        Some((model, space)) if !model.is_empty() && space.contains('=') => {
+            Ok((model.to_string(), space.to_string()))
+        }
+        _ => Err(format!("expected MODEL:KEY=V1,V2 or MODEL:KEY=LO..HI, got {text:?}")),
+    }
+}
+
+/// `aisle eval`.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// `loo` (leave-one-out by time), `ratio:0.8,0.1,0.1`, `temporal:YYYY-MM-DD` or `kfold:K:FOLD`.
+    #[arg(long, default_value = "loo")]
+    pub split: String,
+    /// `full` ranking over all items, or `sampled:100` (only to compare with older papers).
+    #[arg(long, default_value = "full")]
+    pub protocol: String,
+    /// Models to compare, comma-separated.
+    #[arg(long, value_delimiter = ',', required = true, value_name = "A,B,...")]
+    pub models: Vec<String>,
+    /// Cut-offs, comma-separated.
+    #[arg(long = "k", value_delimiter = ',', default_values_t = [5, 10, 20])]
+    pub ks: Vec<usize>,
+    /// Write the report as one JSON object to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Report directory (JSON, Markdown, SVG charts). Default: <data-dir>/reports/eval-<time>.
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Fix a hyper-parameter, e.g. `--param ease.lambda=500` (repeatable; not searched).
+    #[arg(long = "param", value_name = "MODEL.KEY=VALUE", value_parser = model_key_value)]
+    pub params: Vec<(String, String, String)>,
+    /// Search space for a model, replacing its default, e.g. `--search als:factors=64,128`.
+    #[arg(long, value_name = "MODEL:KEY=VALUES", value_parser = model_space)]
+    pub search: Vec<(String, String)>,
+    /// Skip tuning: evaluate the default (or --param) configurations as they are.
+    #[arg(long)]
+    pub no_tune: bool,
+    /// Random search with this many trials per model instead of a grid.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub random: usize,
+    /// Threads (0 = all cores).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Seed of random splits, negative sampling and searches.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
 }

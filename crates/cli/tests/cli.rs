@@ -229,3 +229,24 @@ fn init_writes_a_config_that_loads_back() {
     assert!(shown.status.success(), "the written config loads back: {}", text(&shown));
     assert!(String::from_utf8_lossy(&shown.stdout).contains("chunk_rows"));
 }
+
+#[test]
+fn a_closed_stdout_is_a_quiet_exit_not_a_panic() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert!(aisle(dir.path(), &["generate", "--events", "1000", "--seed", "2"]).status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("stats")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    // Close our end of stdout before aisle writes, as `aisle stats | head -0` would.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("waits");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}

@@ -15,6 +15,12 @@ pub enum Error {
     /// An input file could not be read as a whole.
     #[error(transparent)]
     Ingest(#[from] aisle_ingest::Error),
+    /// A model could not be trained, saved or loaded.
+    #[error(transparent)]
+    Model(#[from] aisle_recommend::Error),
+    /// An evaluation could not run.
+    #[error(transparent)]
+    Eval(#[from] aisle_eval::Error),
     /// The demo generator refused its settings.
     #[error(transparent)]
     Generate(#[from] aisle_shopgen::Error),

@@ -14,22 +14,30 @@
 
 mod config;
 mod error;
+mod evaluation;
 mod generate;
 mod import;
 mod matrix;
 mod progress;
+mod recommendations;
 mod stats;
+mod train;
+mod training_set;
 
 pub use aisle_ingest::Format;
 /// Totals of what the store did over the transactions of one job.
 pub use aisle_store::WriteReport as Written;
 pub use config::{Config, ImportConfig, StoreBackend, StoreConfig};
 pub use error::{Error, Result};
+pub use evaluation::{default_search, EvalOutcome, EvalRequest};
 pub use generate::{GenerateOptions, GenerateReport};
 pub use import::{ImportOptions, ImportReport};
 pub use matrix::{MatrixReport, MatrixRequest};
 pub use progress::Progress;
+pub use recommendations::{RecommendReport, Recommendation};
 pub use stats::Stats;
+pub use train::{TrainReport, TrainRequest};
+pub use training_set::TrainingSet;
 
 use std::path::{Path, PathBuf};
 

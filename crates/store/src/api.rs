@@ -144,6 +144,10 @@ pub trait Store: Send + Sync {
     /// Items in index order, after the cursor (an item index), at most `limit`.
     fn list_items(&self, after: Option<u32>, limit: usize) -> Result<Vec<(u32, Item)>>;
 
+    /// Every order that was not cancelled or returned, as the distinct item indexes of its
+    /// lines, oldest first: the baskets "bought together" models learn from.
+    fn baskets(&self) -> Result<Vec<Vec<u32>>>;
+
     /// The dense index of an item.
     fn item_index(&self, id: &ExternalId) -> Result<Option<u32>>;
 

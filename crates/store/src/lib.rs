@@ -25,11 +25,13 @@
 //! `embedded` and `postgres` (the SQL), `conformance` (the tests every backend must pass).
 
 mod api;
+mod baskets;
 pub mod conformance;
 mod embedded;
 mod error;
 mod ids;
 mod matrix;
+mod models;
 mod plan;
 mod postgres;
 mod stored;
@@ -37,4 +39,5 @@ mod stored;
 pub use api::{Backend, Counts, MatrixOptions, Store, WriteReport};
 pub use embedded::{EmbeddedStore, DB_FILE};
 pub use error::{Error, Result};
+pub use models::{ModelFiles, ModelVersion};
 pub use postgres::{redact_url, PostgresStore};

@@ -59,11 +59,12 @@ conformance_tests!(
     matrix_sessions_are_included_only_when_asked,
     matrix_weights_decay_with_age,
     matrix_drops_searches_and_filters_by_time,
+    baskets_are_live_orders_oldest_first,
 );
 
 #[test]
 fn every_conformance_check_has_a_test_here() {
-    assert_eq!(conformance::ALL.len(), 14, "add the new conformance check to this file");
+    assert_eq!(conformance::ALL.len(), 15, "add the new conformance check to this file");
 }
 
 #[test]

@@ -27,7 +27,7 @@ pub fn init(config: &Config) -> anyhow::Result<ExitCode> {
     }
     let engine = super::open(config)?;
     let stats = engine.stats()?;
-    println!(
+    emit!(
         "Aisle data directory ready: {} ({} store, schema version {}, config {})",
         config.data_dir.display(),
         stats.backend,
@@ -46,9 +46,9 @@ pub fn import(engine: &Engine, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let report = engine.import(&options, &mut |p| bar.update(p))?;
     bar.finish();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        emit!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print_import(&report);
+        print_import(&report)?;
     }
     if let Some(failure) = &report.failure {
         eprintln!("error: {failure}");
@@ -64,29 +64,30 @@ pub fn import(engine: &Engine, args: ImportArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_import(r: &ImportReport) {
-    println!(
+fn print_import(r: &ImportReport) -> anyhow::Result<()> {
+    emit!(
         "Imported {}: {} lines in {:.2} s ({} lines/s)",
         r.format,
         thousands(r.lines),
         r.seconds,
         thousands(r.lines_per_second as u64)
     );
-    println!(
+    emit!(
         "  rows accepted {}, rejected {}",
         thousands(r.rows_accepted),
         thousands(r.rows_rejected)
     );
     if let Some(path) = &r.rejects_file {
-        println!("  rejected rows, with file, line, field and reason: {path}");
+        emit!("  rejected rows, with file, line, field and reason: {path}");
     }
-    print_written(&r.written);
+    print_written(&r.written)?;
     if r.failure.is_some() {
-        println!("  the import stopped early; everything listed above is stored");
+        emit!("  the import stopped early; everything listed above is stored");
     }
+    Ok(())
 }
 
-fn print_written(w: &Written) {
+fn print_written(w: &Written) -> anyhow::Result<()> {
     let rows = [
         ("items", w.items_inserted, w.items_updated, w.items_unchanged),
         ("users", w.users_inserted, w.users_updated, w.users_unchanged),
@@ -95,7 +96,7 @@ fn print_written(w: &Written) {
     ];
     for (name, new, updated, unchanged) in rows {
         if new + updated + unchanged > 0 {
-            println!(
+            emit!(
                 "  {name:<8} {} new, {} updated, {} unchanged",
                 thousands(new),
                 thousands(updated),
@@ -104,13 +105,14 @@ fn print_written(w: &Written) {
         }
     }
     if w.events_inserted + w.events_duplicate > 0 {
-        println!(
+        emit!(
             "  {:<8} {} new, {} already stored",
             "events",
             thousands(w.events_inserted),
             thousands(w.events_duplicate)
         );
     }
+    Ok(())
 }
 
 /// `aisle generate --events N --seed S`.
@@ -122,9 +124,9 @@ pub fn generate(engine: &Engine, args: GenerateArgs) -> anyhow::Result<ExitCode>
         })?;
     bar.finish();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        emit!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!(
+        emit!(
             "Generated a demo shop (seed {}): {} items, {} users, {} events, {} orders, {} reviews in {:.2} s",
             report.seed,
             thousands(report.items),
@@ -134,7 +136,7 @@ pub fn generate(engine: &Engine, args: GenerateArgs) -> anyhow::Result<ExitCode>
             thousands(report.reviews),
             report.seconds
         );
-        print_written(&report.written);
+        print_written(&report.written)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -143,15 +145,15 @@ pub fn generate(engine: &Engine, args: GenerateArgs) -> anyhow::Result<ExitCode>
 pub fn stats(engine: &Engine, json: bool) -> anyhow::Result<ExitCode> {
     let stats = engine.stats()?;
     if json {
-        println!("{}", serde_json::to_string(&stats)?);
+        emit!("{}", serde_json::to_string(&stats)?);
     } else {
-        print_stats(&stats);
+        print_stats(&stats)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) fn print_stats(s: &Stats) {
-    println!("Store: {} in {} (schema version {})", s.backend, s.data_dir, s.schema_version);
+pub(super) fn print_stats(s: &Stats) -> anyhow::Result<()> {
+    emit!("Store: {} in {} (schema version {})", s.backend, s.data_dir, s.schema_version);
     for (name, n) in [
         ("users", s.users),
         ("sessions", s.sessions),
@@ -160,12 +162,13 @@ pub(super) fn print_stats(s: &Stats) {
         ("orders", s.orders),
         ("reviews", s.reviews),
     ] {
-        println!("  {name:<9} {:>12}", thousands(n));
+        emit!("  {name:<9} {:>12}", thousands(n));
     }
     if !s.events_by_kind.is_empty() {
-        println!("  events by kind:");
+        emit!("  events by kind:");
         for (kind, n) in &s.events_by_kind {
-            println!("    {kind:<17} {:>12}", thousands(*n));
+            emit!("    {kind:<17} {:>12}", thousands(*n));
         }
     }
+    Ok(())
 }

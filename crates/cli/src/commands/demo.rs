@@ -1,19 +1,25 @@
 //! `aisle demo`: the README's first command. Creates a demo shop in the data directory (or
-//! reopens the one already there) and shows what it holds.
+//! reopens the one already there), trains the default models on it, and shows what it holds and
+//! what one shopper would be recommended.
 
 use std::process::ExitCode;
 
-use aisle_engine::{Config, GenerateOptions};
+use aisle_domain::ExternalId;
+use aisle_engine::{Config, Engine, GenerateOptions, TrainRequest};
 
 use crate::cli::DemoArgs;
 use crate::progress::Bar;
 
-/// Generates the demo shop unless the store already holds data, then prints its statistics.
+/// The models the demo trains, cheapest first.
+const DEMO_MODELS: [&str; 3] = ["popular", "item-knn", "ease"];
+
+/// Generates the demo shop unless the store already holds data, trains the demo models, then
+/// prints the shop's statistics and a sample of recommendations.
 pub fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let engine = super::open(config)?;
     let before = engine.stats()?;
     if before.events == 0 {
-        println!(
+        emit!(
             "Creating a demo shop of about {} events in {}",
             args.events,
             config.data_dir.display()
@@ -24,18 +30,39 @@ pub fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
                 bar.update(p)
             })?;
         bar.finish();
-        println!("Generated in {:.1} s", report.seconds);
+        emit!("Generated in {:.1} s", report.seconds);
     } else {
-        println!(
-            "The data directory {} already holds a shop; showing it.",
-            config.data_dir.display()
-        );
+        emit!("The data directory {} already holds a shop; showing it.", config.data_dir.display());
     }
-    super::data::print_stats(&engine.stats()?);
-    println!();
-    println!(
-        "Next: `aisle --data-dir {} stats --json`, or import your own data with `aisle import`.",
-        config.data_dir.display()
+    super::data::print_stats(&engine.stats()?)?;
+    emit!("");
+    for model in DEMO_MODELS {
+        let report =
+            engine.train(&TrainRequest { model: model.into(), params: Vec::new(), threads: 0 })?;
+        emit!("Trained {model} v{} in {:.2} s", report.version, report.fit_seconds);
+    }
+    show_sample(&engine)?;
+    emit!("");
+    emit!(
+        "Next: `aisle --data-dir {dir} recommend --user u-000001`, `aisle --data-dir {dir} eval --split loo \
+         --protocol full --models popular,item-knn,ease --k 5,10,20 --json report.json`",
+        dir = config.data_dir.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what the demo's first shopper is recommended by each model.
+fn show_sample(engine: &Engine) -> anyhow::Result<()> {
+    let Ok(user) = ExternalId::parse("u-000001") else { return Ok(()) };
+    if engine.store().user_index(&user)?.is_none() {
+        return Ok(());
+    }
+    emit!("");
+    emit!("Recommendations for {user}:");
+    for model in DEMO_MODELS {
+        let report = engine.recommend(model, &user, 5)?;
+        let items: Vec<&str> = report.items.iter().map(|r| r.item.as_str()).collect();
+        emit!("  {model:<9} {}", items.join(", "));
+    }
+    Ok(())
 }

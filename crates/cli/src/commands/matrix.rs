@@ -21,9 +21,9 @@ pub fn run(engine: &Engine, args: MatrixArgs) -> anyhow::Result<ExitCode> {
         if let Some(object) = value.as_object_mut() {
             object.insert("peak_rss_bytes".into(), serde_json::json!(peak));
         }
-        println!("{value}");
+        emit!("{value}");
     } else {
-        println!(
+        emit!(
             "Interaction matrix: {} rows x {} items, {} pairs (density {:.5}), {:.1} MiB, built in {:.2} s",
             thousands(report.rows as u64),
             thousands(report.items as u64),
@@ -33,7 +33,7 @@ pub fn run(engine: &Engine, args: MatrixArgs) -> anyhow::Result<ExitCode> {
             report.seconds
         );
         if let Some(peak) = peak {
-            println!("  peak memory of this process: {:.1} MiB", peak as f64 / 1_048_576.0);
+            emit!("  peak memory of this process: {:.1} MiB", peak as f64 / 1_048_576.0);
         }
     }
     Ok(ExitCode::SUCCESS)

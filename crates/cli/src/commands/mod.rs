@@ -3,6 +3,7 @@
 mod data;
 mod demo;
 mod matrix;
+mod models;
 
 use std::process::ExitCode;
 
@@ -18,7 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Init => data::init(&config),
         Command::Config => {
-            print!("{}", config.to_toml());
+            emit!("{}", config.to_toml().trim_end());
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(args) => data::import(&open(&config)?, args),
@@ -26,6 +27,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => data::stats(&open(&config)?, args.json),
         Command::Demo(args) => demo::run(&config, args),
         Command::Matrix(args) => matrix::run(&open(&config)?, args),
+        Command::Train(args) => models::train(&open(&config)?, args),
+        Command::Recommend(args) => models::recommend(&open(&config)?, args),
+        Command::Eval(args) => models::eval(&open(&config)?, args),
     }
 }
 

@@ -16,10 +16,11 @@ pub use matrix::{
     matrix_sums_weights_of_repeated_pairs, matrix_weights_decay_with_age,
 };
 pub use records::{
-    bare_records_come_from_behaviour_and_are_replaced_by_full_ones, counts_events_by_kind,
-    dense_indexes_follow_first_sight, events_are_kept_once_per_id, events_of_user_newest_first,
-    failed_write_leaves_nothing_behind, list_items_pages_by_index, orders_and_reviews_newest_first,
-    records_of_every_kind_round_trip, upserts_count_unchanged_and_updated,
+    bare_records_come_from_behaviour_and_are_replaced_by_full_ones,
+    baskets_are_live_orders_oldest_first, counts_events_by_kind, dense_indexes_follow_first_sight,
+    events_are_kept_once_per_id, events_of_user_newest_first, failed_write_leaves_nothing_behind,
+    list_items_pages_by_index, orders_and_reviews_newest_first, records_of_every_kind_round_trip,
+    upserts_count_unchanged_and_updated,
 };
 
 /// A conformance check: takes a fresh, empty store and panics on failure.
@@ -44,6 +45,7 @@ pub const ALL: &[(&str, Check)] = &[
     ("matrix_sessions_are_included_only_when_asked", matrix_sessions_are_included_only_when_asked),
     ("matrix_weights_decay_with_age", matrix_weights_decay_with_age),
     ("matrix_drops_searches_and_filters_by_time", matrix_drops_searches_and_filters_by_time),
+    ("baskets_are_live_orders_oldest_first", baskets_are_live_orders_oldest_first),
 ];
 
 /// Runs every check, each on a fresh store from `make`.

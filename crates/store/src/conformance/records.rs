@@ -347,3 +347,20 @@ pub fn counts_events_by_kind(store: &dyn Store) {
         counts.events_by_kind.iter().map(|(k, n)| (k.as_str(), *n)).collect();
     assert_eq!(by_kind, [("purchase", 1), ("search", 1), ("view", 5)]);
 }
+
+/// Orders come back as baskets of item indexes, oldest first, without cancelled or returned
+/// orders and with each item once.
+pub fn baskets_are_live_orders_oldest_first(store: &dyn Store) {
+    let mut cancelled = order("o-cancelled", Some("u1"), 5, &["c"]);
+    cancelled.status = aisle_domain::OrderStatus::Cancelled;
+    let mut repeated = order("o-late", None, 9, &["b", "a"]);
+    repeated.lines.push(repeated.lines[0].clone());
+    let batch = Batch {
+        items: vec![item("a", "A"), item("b", "B"), item("c", "C")],
+        orders: vec![repeated, order("o-early", Some("u1"), 1, &["a", "c"]), cancelled],
+        ..Batch::default()
+    };
+    store.write(&batch).expect("write orders");
+    let baskets = store.baskets().expect("baskets");
+    assert_eq!(baskets, vec![vec![0, 2], vec![1, 0]], "baskets oldest first, live orders only");
+}

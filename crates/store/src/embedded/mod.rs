@@ -259,6 +259,10 @@ impl Store for EmbeddedStore {
         self.read(|c| read::doc_by_ext_id(c, "reviews", id))
     }
 
+    fn baskets(&self) -> Result<Vec<Vec<u32>>> {
+        self.read(read::baskets)
+    }
+
     fn orders_of_user(&self, user: &ExternalId) -> Result<Vec<Order>> {
         self.read(|c| read::orders_of_user(c, user))
     }

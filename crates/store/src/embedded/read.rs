@@ -144,3 +144,16 @@ pub(super) fn counts(conn: &Connection) -> Result<Counts> {
     tx.finish()?;
     Ok(counts)
 }
+
+/// Every order document, oldest first, as baskets of item indexes.
+pub(super) fn baskets(conn: &Connection) -> Result<Vec<Vec<u32>>> {
+    let mut stmt = conn.prepare("SELECT ext_id, idx FROM items")?;
+    let item_index: std::collections::HashMap<String, u32> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare("SELECT doc FROM orders ORDER BY created_at, ext_id")?;
+    let mut orders = Vec::new();
+    for doc in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        orders.push(serde_json::from_str::<Order>(&doc?)?);
+    }
+    Ok(crate::baskets::baskets_of(orders, &item_index))
+}

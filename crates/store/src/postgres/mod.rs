@@ -201,6 +201,10 @@ impl Store for PostgresStore {
         self.client(|c| read::doc_by_ext_id(c, "reviews", id))
     }
 
+    fn baskets(&self) -> Result<Vec<Vec<u32>>> {
+        self.client(read::baskets)
+    }
+
     fn orders_of_user(&self, user: &ExternalId) -> Result<Vec<Order>> {
         self.client(|c| read::orders_of_user(c, user))
     }

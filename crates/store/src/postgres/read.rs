@@ -206,3 +206,21 @@ pub(super) fn interaction_matrix(
     tx.commit().map_err(pg_error)?;
     Ok(build(n_rows, n_items, &columns, options))
 }
+
+/// Every order document, oldest first, as baskets of item indexes.
+pub(super) fn baskets(client: &mut Client) -> Result<Vec<Vec<u32>>> {
+    let rows = client.query("SELECT ext_id, idx FROM items", &[]).map_err(pg_error)?;
+    let mut item_index = std::collections::HashMap::with_capacity(rows.len());
+    for row in &rows {
+        let idx: i32 = row.get(1);
+        item_index.insert(row.get::<_, String>(0), u32::try_from(idx).unwrap_or(u32::MAX));
+    }
+    let rows = client
+        .query("SELECT doc FROM orders ORDER BY created_at, ext_id COLLATE \"C\"", &[])
+        .map_err(pg_error)?;
+    let mut orders = Vec::with_capacity(rows.len());
+    for row in &rows {
+        orders.push(serde_json::from_str::<Order>(row.get::<_, &str>(0))?);
+    }
+    Ok(crate::baskets::baskets_of(orders, &item_index))
+}

@@ -1,0 +1,84 @@
+//! Aisle's recommenders: one trait, [`Recommender`], and every model behind it, with training,
+//! scoring, top-K selection and versioned artifacts.
+//!
+//! Every model follows one convention: a `Config` (serde, so it comes from TOML, the CLI or a
+//! hyper-parameter search), a `fit(config, data)` that trains from [`TrainData`], `save`/`load`
+//! through [`artifact`], and [`Recommender::score`], which scores every item for a [`Query`]: a
+//! user's history (items and weights) and, when the model knows the user, the user's index.
+//! Scoring from the history lets a model answer for users it never trained on (fold-in) and is
+//! what the evaluation harness uses.
+//!
+//! This crate is pure computation: no IO beyond reading and writing artifact streams it is
+//! handed, no HTTP, no store access. Data arrives as an [`aisle_domain::InteractionMatrix`].
+
+pub mod als;
+pub mod artifact;
+pub mod bpr;
+pub mod content;
+pub mod ease;
+mod error;
+pub mod hybrid;
+pub mod knn;
+mod linalg;
+pub mod popular;
+pub mod registry;
+pub mod rules;
+mod topk;
+
+pub use error::{Error, Result};
+pub use registry::{ModelConfig, MODEL_NAMES};
+pub use topk::{top_k, Exclusions};
+
+use aisle_domain::InteractionMatrix;
+
+/// What a model is trained on.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainData<'a> {
+    /// Users (rows) by items (columns), weighted, with the latest time of each pair.
+    pub matrix: &'a InteractionMatrix,
+    /// Text and attributes of each item, by item index, for content models (may be empty).
+    pub items: &'a [ItemText],
+    /// Orders as lists of item indexes, for association rules (may be empty).
+    pub baskets: &'a [Vec<u32>],
+    /// Training threads; 0 means all cores.
+    pub threads: usize,
+}
+
+/// The describable side of an item, for content-based models.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ItemText {
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Category path from the root.
+    pub categories: Vec<String>,
+    /// Brand.
+    pub brand: Option<String>,
+    /// Attribute values as `key=value` tokens.
+    pub attributes: Vec<String>,
+}
+
+/// Who to score for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<'a> {
+    /// The user's row in the training matrix, when the model was trained with it.
+    pub user: Option<u32>,
+    /// Items the user interacted with (the history), most relevant signal first is not required.
+    pub items: &'a [u32],
+    /// The weight of each history item (same length as `items`).
+    pub weights: &'a [f32],
+}
+
+/// A trained model.
+pub trait Recommender: Send + Sync {
+    /// The model's registry name (`popular`, `ease`, `als`...).
+    fn name(&self) -> &'static str;
+    /// Number of items the model scores.
+    fn n_items(&self) -> usize;
+    /// Writes a score for every item into `scores` (length [`Recommender::n_items`]); higher is
+    /// better. Items a model cannot score get `f32::NEG_INFINITY`.
+    fn score(&self, query: &Query<'_>, scores: &mut [f32]);
+    /// Writes the model's artifact payload (the header is written by [`artifact::save`]).
+    fn save(&self, out: &mut artifact::Writer<'_>) -> Result<()>;
+}
