@@ -159,6 +159,9 @@ pub struct RecommendArgs {
     /// How many items.
     #[arg(long, default_value_t = 10)]
     pub k: usize,
+    /// Also recommend items the user has already interacted with (re-purchases).
+    #[arg(long)]
+    pub keep_seen: bool,
     /// Print the result as one JSON object.
     #[arg(long)]
     pub json: bool,

@@ -65,9 +65,15 @@ pub fn default_search(model: &str) -> &'static [&'static str] {
         "item-knn" => &["neighbours=50,100,200", "shrink=0,10,50"],
         "user-knn" => &["neighbours=50,100,200"],
         "ease" => &["lambda=25,50,100,250,500,1000"],
-        "als" => &["factors=64,128", "alpha=20,60", "regularization=3,10,30"],
+        "als" => &[
+            "factors=64,128",
+            "alpha=5,20,60",
+            "regularization=0.1,1,10,30",
+            "scale_regularization=true,false",
+        ],
         "bpr" => &["learning_rate=0.1,0.3"],
         "content" => &["neighbours=50,200"],
+        "hybrid" => &["weights=simplex:0.25"],
         _ => &[],
     }
 }

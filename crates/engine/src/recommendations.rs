@@ -28,8 +28,15 @@ pub struct RecommendReport {
 }
 
 impl Engine {
-    /// The `k` best items for `user` from the active version of `model`.
-    pub fn recommend(&self, model: &str, user: &ExternalId, k: usize) -> Result<RecommendReport> {
+    /// The `k` best items for `user` from the active version of `model`; items the user has
+    /// interacted with are left out unless `keep_seen`.
+    pub fn recommend(
+        &self,
+        model: &str,
+        user: &ExternalId,
+        k: usize,
+        keep_seen: bool,
+    ) -> Result<RecommendReport> {
         let files = self.model_files();
         let version = files.active(model)?.ok_or_else(|| Error::Config {
             detail: format!("no trained `{model}` model; run `aisle train --model {model}` first"),
@@ -50,7 +57,8 @@ impl Engine {
         recommender.score(&query, &mut scores);
         let hidden: Vec<bool> =
             (0..scores.len()).map(|i| set.hidden.get(i).copied().unwrap_or(false)).collect();
-        let best = top_k(&scores, k, &Exclusions { items, mask: &hidden });
+        let seen = if keep_seen { &[][..] } else { items };
+        let best = top_k(&scores, k, &Exclusions { items: seen, mask: &hidden });
         let items = best
             .into_iter()
             .filter_map(|(idx, score)| {

@@ -60,7 +60,7 @@ fn show_sample(engine: &Engine) -> anyhow::Result<()> {
     emit!("");
     emit!("Recommendations for {user}:");
     for model in DEMO_MODELS {
-        let report = engine.recommend(model, &user, 5)?;
+        let report = engine.recommend(model, &user, 5, false)?;
         let items: Vec<&str> = report.items.iter().map(|r| r.item.as_str()).collect();
         emit!("  {model:<9} {}", items.join(", "));
     }

@@ -36,7 +36,7 @@ pub fn train(engine: &Engine, args: TrainArgs) -> anyhow::Result<ExitCode> {
 /// `aisle recommend --user ID [--model NAME] [--k K]`.
 pub fn recommend(engine: &Engine, args: RecommendArgs) -> anyhow::Result<ExitCode> {
     let user = ExternalId::parse_field("--user", args.user)?;
-    let report = engine.recommend(&args.model, &user, args.k)?;
+    let report = engine.recommend(&args.model, &user, args.k, args.keep_seen)?;
     if args.json {
         emit!("{}", serde_json::to_string_pretty(&report)?);
     } else {
