@@ -123,3 +123,27 @@ fn bad_model_requests_get_clear_errors() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("sideways"), "{}", text(&out));
 }
+
+#[test]
+fn sessions_become_training_rows_when_configured() {
+    let dir = shop();
+    let stats = aisle(dir.path(), &["stats", "--json"]);
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("JSON");
+    let rows = |include: &str| -> u64 {
+        let out = Command::new(env!("CARGO_BIN_EXE_aisle"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["--log", "warn", "train", "--model", "popular", "--json"])
+            .env("AISLE_TRAINING__INCLUDE_SESSIONS", include)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", text(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        report["users"].as_u64().unwrap_or(0)
+    };
+    let users = stats["users"].as_u64().unwrap_or(0);
+    let sessions = stats["sessions"].as_u64().unwrap_or(0);
+    assert!(sessions > 0, "{stats}");
+    assert_eq!(rows("false"), users);
+    assert_eq!(rows("true"), users + sessions);
+}

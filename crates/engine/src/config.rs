@@ -54,6 +54,15 @@ impl Default for ImportConfig {
     }
 }
 
+/// `[training]`: what models learn from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainingConfig {
+    /// Add anonymous sessions as rows of the training matrix, after the users: needed for
+    /// session-only data such as Diginetica, where no event names a signed-in user.
+    pub include_sessions: bool,
+}
+
 /// Everything Aisle can be told.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -68,6 +77,8 @@ pub struct Config {
     pub import: ImportConfig,
     /// `[weights]`: how much each kind of event counts in the interaction matrix.
     pub weights: EventWeights,
+    /// `[training]`.
+    pub training: TrainingConfig,
 }
 
 impl Default for Config {
@@ -78,6 +89,7 @@ impl Default for Config {
             store: StoreConfig::default(),
             import: ImportConfig::default(),
             weights: EventWeights::default(),
+            training: TrainingConfig::default(),
         }
     }
 }

@@ -27,7 +27,7 @@ mod training_set;
 pub use aisle_ingest::Format;
 /// Totals of what the store did over the transactions of one job.
 pub use aisle_store::WriteReport as Written;
-pub use config::{Config, ImportConfig, StoreBackend, StoreConfig};
+pub use config::{Config, ImportConfig, StoreBackend, StoreConfig, TrainingConfig};
 pub use error::{Error, Result};
 pub use evaluation::{default_search, EvalOutcome, EvalRequest};
 pub use generate::{GenerateOptions, GenerateReport};

@@ -29,8 +29,11 @@ const PAGE: usize = 10_000;
 impl Engine {
     /// Reads the training snapshot from the store.
     pub fn training_set(&self) -> Result<TrainingSet> {
-        let options =
-            MatrixOptions { weights: self.config.weights.clone(), ..MatrixOptions::default() };
+        let options = MatrixOptions {
+            weights: self.config.weights.clone(),
+            include_sessions: self.config.training.include_sessions,
+            ..MatrixOptions::default()
+        };
         let matrix = self.store.interaction_matrix(&options)?;
         let mut items = vec![ItemText::default(); matrix.n_items];
         let mut item_ids: Vec<Option<ExternalId>> = vec![None; matrix.n_items];
