@@ -5,7 +5,7 @@
 //! [`Blend`] must score exactly like `aisle_recommend::hybrid::Hybrid`; a test compares the two
 //! on real components. It is an evaluation device: it cannot be saved and is never served.
 
-use aisle_recommend::hybrid::{normalize, Normalization};
+use aisle_recommend::hybrid::{blend_scores, Normalization};
 use aisle_recommend::{artifact, Query, Recommender};
 
 /// Trained components blended with one weight vector.
@@ -25,20 +25,7 @@ impl Recommender for Blend<'_> {
     }
 
     fn score(&self, query: &Query<'_>, scores: &mut [f32]) {
-        scores.fill(0.0);
-        let mut component_scores = Vec::new();
-        for (component, &weight) in self.components.iter().zip(&self.weights) {
-            if weight == 0.0 {
-                continue;
-            }
-            component_scores.clear();
-            component_scores.resize(component.n_items(), 0.0);
-            component.score(query, &mut component_scores);
-            normalize(&mut component_scores, self.normalization);
-            for (s, c) in scores.iter_mut().zip(&component_scores) {
-                *s += weight * c;
-            }
-        }
+        blend_scores(self.components, &self.weights, self.normalization, query, scores);
     }
 
     fn save(&self, _out: &mut artifact::Writer<'_>) -> aisle_recommend::Result<()> {

@@ -149,10 +149,34 @@ impl Hybrid {
     }
 }
 
+/// Scores `query` with every component, normalises each component's scores per query and sums
+/// them with `weights` into `scores`. Public so the evaluation harness can re-weight trained
+/// components exactly as a trained hybrid scores.
+pub fn blend_scores(
+    components: &[Box<dyn Recommender>],
+    weights: &[f32],
+    normalization: Normalization,
+    query: &Query<'_>,
+    scores: &mut [f32],
+) {
+    scores.fill(0.0);
+    let mut component_scores = Vec::new();
+    for (component, &weight) in components.iter().zip(weights) {
+        if weight == 0.0 {
+            continue;
+        }
+        component_scores.clear();
+        component_scores.resize(component.n_items(), 0.0);
+        component.score(query, &mut component_scores);
+        normalize(&mut component_scores, normalization);
+        for (s, c) in scores.iter_mut().zip(&component_scores) {
+            *s += weight * c;
+        }
+    }
+}
+
 /// Normalises finite scores in place and moves non-finite ones to the lowest normalised value.
-/// Public so the evaluation harness can blend cached component scores exactly as a trained
-/// hybrid does.
-pub fn normalize(scores: &mut [f32], how: Normalization) {
+fn normalize(scores: &mut [f32], how: Normalization) {
     let finite = || scores.iter().copied().filter(|s| s.is_finite());
     let count = finite().count();
     if count == 0 {
@@ -189,20 +213,7 @@ impl Recommender for Hybrid {
     }
 
     fn score(&self, query: &Query<'_>, scores: &mut [f32]) {
-        scores.fill(0.0);
-        let mut component_scores = Vec::new();
-        for (component, &weight) in self.components.iter().zip(&self.weights) {
-            if weight == 0.0 {
-                continue;
-            }
-            component_scores.clear();
-            component_scores.resize(component.n_items(), 0.0);
-            component.score(query, &mut component_scores);
-            normalize(&mut component_scores, self.normalization);
-            for (s, c) in scores.iter_mut().zip(&component_scores) {
-                *s += weight * c;
-            }
-        }
+        blend_scores(&self.components, &self.weights, self.normalization, query, scores);
     }
 
     fn save(&self, out: &mut Writer<'_>) -> Result<()> {
