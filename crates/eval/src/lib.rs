@@ -66,7 +66,7 @@ pub(crate) fn user_rng(seed: u64, purpose: u64, user: usize) -> ChaCha8Rng {
 }
 
 /// A model configuration the harness can tune and train. [`ModelConfig`] is the one the engine
-/// uses; tests use tiny fakes so they do not depend on real models.
+/// uses; tests use tiny scripted models so they do not depend on real models.
 pub(crate) trait Trainable: Clone + PartialEq + Send + Sync {
     /// The registry name.
     fn name(&self) -> &str;

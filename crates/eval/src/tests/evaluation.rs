@@ -1,8 +1,8 @@
-//! The `evaluate` entry point end to end with fake models: tuned on validation, trained on
+//! The `evaluate` entry point end to end with scripted models: tuned on validation, trained on
 //! train + validation, measured on test, with progress reported.
 
 use crate::evaluate::evaluate_with;
-use crate::tests::{matrix, random_matrix, FakeConfig, Scoring};
+use crate::tests::{matrix, random_matrix, Scoring, ScriptedConfig};
 use crate::{Dataset, EvalConfig, ModelSpec, Protocol, Report, SearchSpec, Strategy};
 
 /// Every user: one own item, validation item 8, test item 9 (so validation and test disagree).
@@ -14,12 +14,12 @@ pub(crate) fn disagreeing() -> aisle_domain::InteractionMatrix {
     matrix(4, 12, &pairs)
 }
 
-pub(crate) fn evaluate_fakes(
+pub(crate) fn evaluate_scripted(
     m: &aisle_domain::InteractionMatrix,
     protocol: Protocol,
-    models: &[ModelSpec<FakeConfig>],
+    models: &[ModelSpec<ScriptedConfig>],
 ) -> (Report, Vec<(usize, usize, Option<f64>)>) {
-    let dataset = Dataset { name: "tiny & fake", matrix: m, items: &[], baskets: &[] };
+    let dataset = Dataset { name: "tiny & scripted", matrix: m, items: &[], baskets: &[] };
     let config =
         EvalConfig { protocol, ks: vec![10, 1, 5, 10], threads: 2, ..EvalConfig::default() };
     let mut calls = Vec::new();
@@ -33,13 +33,13 @@ pub(crate) fn evaluate_fakes(
 #[test]
 fn the_tuned_configuration_is_chosen_on_validation_and_trained_on_train_plus_validation() {
     let m = disagreeing();
-    let searched = FakeConfig::new(Scoring::ByIndex);
+    let searched = ScriptedConfig::new(Scoring::ByIndex);
     let spec = SearchSpec::new(Strategy::Grid, &["favourite=9,8"]).expect("spec");
     let models = [
         ModelSpec::new(searched.clone()).with_search(spec).with_label("searched"),
-        ModelSpec::new(FakeConfig::new(Scoring::Favourite(9))).with_label("peeks"),
+        ModelSpec::new(ScriptedConfig::new(Scoring::Favourite(9))).with_label("peeks"),
     ];
-    let (report, calls) = evaluate_fakes(&m, Protocol::default(), &models);
+    let (report, calls) = evaluate_scripted(&m, Protocol::default(), &models);
     assert_eq!(report.ks, vec![1, 5, 10], "sorted and deduplicated");
     let chosen = &report.models[0];
     assert_eq!(chosen.config["favourite"], 8, "validation's favourite, not test's");
@@ -67,10 +67,10 @@ fn activity_groups_split_users_by_training_interactions() {
         }
     }
     let m = matrix(60, 300, &pairs);
-    let (report, _) = evaluate_fakes(
+    let (report, _) = evaluate_scripted(
         &m,
         Protocol::default(),
-        &[ModelSpec::new(FakeConfig::new(Scoring::Hashed))],
+        &[ModelSpec::new(ScriptedConfig::new(Scoring::Hashed))],
     );
     let metrics = &report.models[0].metrics;
     let users: Vec<usize> = metrics.groups.iter().map(|g| g.users).collect();
@@ -87,12 +87,12 @@ fn duplicate_labels_and_bad_ks_are_refused() {
     let m = disagreeing();
     let dataset = Dataset { name: "d", matrix: &m, items: &[], baskets: &[] };
     let twice = [
-        ModelSpec::new(FakeConfig::new(Scoring::ByIndex)),
-        ModelSpec::new(FakeConfig::new(Scoring::Hashed)),
+        ModelSpec::new(ScriptedConfig::new(Scoring::ByIndex)),
+        ModelSpec::new(ScriptedConfig::new(Scoring::Hashed)),
     ];
     let result = evaluate_with(&dataset, &EvalConfig::default(), &twice, &mut |_, _, _| {});
     assert!(result.is_err_and(|e| e.to_string().contains("label")));
-    let one = [ModelSpec::new(FakeConfig::new(Scoring::ByIndex))];
+    let one = [ModelSpec::new(ScriptedConfig::new(Scoring::ByIndex))];
     let config = EvalConfig { ks: vec![0, 10], ..EvalConfig::default() };
     assert!(evaluate_with(&dataset, &config, &one, &mut |_, _, _| {}).is_err());
 }

@@ -1,4 +1,4 @@
-//! Tests of the whole crate, with tiny fake models and a fake configuration so they do not
+//! Tests of the whole crate, with tiny scripted models and a scripted configuration so they do not
 //! depend on the real models of `aisle-recommend`.
 
 mod blend;
@@ -49,7 +49,7 @@ pub(crate) fn random_matrix(n_users: usize, n_items: usize, per_user: usize) -> 
     matrix(n_users, n_items, &pairs)
 }
 
-/// SplitMix64: a fixed hash for fake scores.
+/// SplitMix64: a fixed hash for scripted scores.
 pub(crate) fn mix(x: u64) -> u64 {
     let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -57,7 +57,7 @@ pub(crate) fn mix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// How a fake model scores.
+/// How a scripted model scores.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Scoring {
     /// Higher item index, higher score.
@@ -68,14 +68,14 @@ pub(crate) enum Scoring {
     Hashed,
 }
 
-pub(crate) struct FakeModel {
+pub(crate) struct ScriptedModel {
     pub(crate) n_items: usize,
     pub(crate) scoring: Scoring,
 }
 
-impl Recommender for FakeModel {
+impl Recommender for ScriptedModel {
     fn name(&self) -> &'static str {
-        "fake"
+        "scripted"
     }
 
     fn n_items(&self) -> usize {
@@ -98,18 +98,18 @@ impl Recommender for FakeModel {
     }
 }
 
-/// A fake configuration: `favourite=N` picks the favourite item; with `components` it is a
-/// fake hybrid whose `weights` blend them. Every fit records the number of pairs it was
+/// A scripted configuration: `favourite=N` picks the favourite item; with `components` it is a
+/// scripted hybrid whose `weights` blend them. Every fit records the number of pairs it was
 /// trained on.
 #[derive(Debug, Clone)]
-pub(crate) struct FakeConfig {
+pub(crate) struct ScriptedConfig {
     pub(crate) scoring: Scoring,
     pub(crate) components: Vec<Scoring>,
     pub(crate) weights: Vec<f64>,
     pub(crate) fits: Arc<Mutex<Vec<usize>>>,
 }
 
-impl FakeConfig {
+impl ScriptedConfig {
     pub(crate) fn new(scoring: Scoring) -> Self {
         Self { scoring, components: Vec::new(), weights: Vec::new(), fits: Arc::default() }
     }
@@ -127,7 +127,7 @@ impl FakeConfig {
     }
 }
 
-impl PartialEq for FakeConfig {
+impl PartialEq for ScriptedConfig {
     fn eq(&self, other: &Self) -> bool {
         self.scoring == other.scoring
             && self.components == other.components
@@ -137,16 +137,16 @@ impl PartialEq for FakeConfig {
 
 fn bad(value: &str) -> aisle_recommend::Error {
     aisle_recommend::Error::Parameter {
-        model: "fake",
+        model: "scripted",
         parameter: "favourite",
         value: value.to_string(),
         expected: "a whole number",
     }
 }
 
-impl Trainable for FakeConfig {
+impl Trainable for ScriptedConfig {
     fn name(&self) -> &str {
-        "fake"
+        "scripted"
     }
 
     fn set(&mut self, key: &str, value: &str) -> aisle_recommend::Result<()> {
@@ -164,10 +164,10 @@ impl Trainable for FakeConfig {
         if let Ok(mut fits) = self.fits.lock() {
             fits.push(data.matrix.nnz());
         }
-        // A trained fake hybrid scores like its most weighted component.
+        // A trained scripted hybrid scores like its most weighted component.
         let heaviest = self.weights.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1));
         let scoring = heaviest.and_then(|(i, _)| self.components.get(i)).copied();
-        Ok(Box::new(FakeModel {
+        Ok(Box::new(ScriptedModel {
             n_items: data.matrix.n_items,
             scoring: scoring.unwrap_or(self.scoring),
         }))
@@ -178,7 +178,7 @@ impl Trainable for FakeConfig {
             Scoring::Favourite(f) => serde_json::json!(f),
             _ => serde_json::Value::Null,
         };
-        serde_json::json!({"model": "fake", "favourite": favourite, "weights": self.weights})
+        serde_json::json!({"model": "scripted", "favourite": favourite, "weights": self.weights})
     }
 
     fn blend_parts(&self) -> Option<(Vec<Self>, Normalization)> {

@@ -5,7 +5,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::protocol::sample_negatives;
-use crate::tests::{matrix, random_matrix, FakeModel, Scoring};
+use crate::tests::{matrix, random_matrix, Scoring, ScriptedModel};
 use crate::{measure, Metrics, Protocol, Split, SplitSpec, Stage};
 
 #[test]
@@ -41,7 +41,7 @@ fn run(
 ) -> Metrics {
     let split = Split::new(m, &SplitSpec::LeaveOneOut, 0).expect("split");
     let view = split.view(Stage::Final);
-    let model = FakeModel { n_items: m.n_items, scoring: Scoring::ByIndex };
+    let model = ScriptedModel { n_items: m.n_items, scoring: Scoring::ByIndex };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
     pool.install(|| measure(&model, &view, &protocol, ks, 5)).expect("measure")
 }
@@ -88,7 +88,7 @@ fn sampled_protocol_never_ranks_training_items() {
 #[test]
 fn metrics_do_not_depend_on_thread_count() {
     let m = random_matrix(3000, 400, 8);
-    let model = FakeModel { n_items: 400, scoring: Scoring::Hashed };
+    let model = ScriptedModel { n_items: 400, scoring: Scoring::Hashed };
     let split = Split::new(&m, &SplitSpec::LeaveOneOut, 0).expect("split");
     let view = split.view(Stage::Final);
     let protocol = Protocol::Sampled { negatives: 50 };
@@ -107,9 +107,9 @@ fn mismatched_model_and_bad_ks_are_errors() {
     let m = one_user();
     let split = Split::new(&m, &SplitSpec::LeaveOneOut, 0).expect("split");
     let view = split.view(Stage::Final);
-    let wrong = FakeModel { n_items: 3, scoring: Scoring::ByIndex };
+    let wrong = ScriptedModel { n_items: 3, scoring: Scoring::ByIndex };
     assert!(measure(&wrong, &view, &Protocol::default(), &[1], 0).is_err());
-    let model = FakeModel { n_items: 10, scoring: Scoring::ByIndex };
+    let model = ScriptedModel { n_items: 10, scoring: Scoring::ByIndex };
     let other = matrix(2, 10, &[(1, 3, 1)]);
     let misfit = crate::View { targets: &other, ..view.clone() };
     assert!(measure(&model, &misfit, &Protocol::default(), &[1], 0).is_err(), "shapes differ");

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use crate::tests::evaluation::{disagreeing, evaluate_fakes};
-use crate::tests::{FakeConfig, Scoring};
+use crate::tests::evaluation::{disagreeing, evaluate_scripted};
+use crate::tests::{Scoring, ScriptedConfig};
 use crate::{write_report, ModelSpec, Protocol, Report};
 
 /// Labels with XML and Markdown metacharacters, to prove escaping.
@@ -12,10 +12,10 @@ const LABELS: [&str; 2] = ["plain", "a<b & \"c\" | d"];
 
 fn report(protocol: Protocol) -> Report {
     let models = [
-        ModelSpec::new(FakeConfig::new(Scoring::ByIndex)).with_label(LABELS[0]),
-        ModelSpec::new(FakeConfig::new(Scoring::Favourite(9))).with_label(LABELS[1]),
+        ModelSpec::new(ScriptedConfig::new(Scoring::ByIndex)).with_label(LABELS[0]),
+        ModelSpec::new(ScriptedConfig::new(Scoring::Favourite(9))).with_label(LABELS[1]),
     ];
-    evaluate_fakes(&disagreeing(), protocol, &models).0
+    evaluate_scripted(&disagreeing(), protocol, &models).0
 }
 
 #[test]

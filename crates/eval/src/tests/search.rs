@@ -1,7 +1,7 @@
 //! Search spaces and the search itself: it picks the best on validation and never sees test.
 
 use crate::search::{search, Run};
-use crate::tests::{matrix, FakeConfig, Scoring};
+use crate::tests::{matrix, Scoring, ScriptedConfig};
 use crate::{Domain, Param, Protocol, SearchSpec, Split, SplitSpec, Stage, Strategy};
 
 #[test]
@@ -110,10 +110,10 @@ fn disagreeing() -> aisle_domain::InteractionMatrix {
 }
 
 fn run_search(
-    config: &FakeConfig,
+    config: &ScriptedConfig,
     spec: &SearchSpec,
     split: &Split<'_>,
-) -> crate::Result<(FakeConfig, f64, usize)> {
+) -> crate::Result<(ScriptedConfig, f64, usize)> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
     let run = Run {
         items: &[],
@@ -125,7 +125,7 @@ fn run_search(
     };
     let mut calls = 0;
     let outcome =
-        search("fake", config, spec, &split.view(Stage::Tuning), &run, &mut |_| calls += 1)?;
+        search("scripted", config, spec, &split.view(Stage::Tuning), &run, &mut |_| calls += 1)?;
     Ok((outcome.best, outcome.best_value, calls))
 }
 
@@ -133,7 +133,7 @@ fn run_search(
 fn search_picks_the_best_on_validation_and_never_trains_on_test() {
     let m = disagreeing();
     let split = Split::new(&m, &SplitSpec::LeaveOneOut, 0).expect("split");
-    let config = FakeConfig::new(Scoring::ByIndex);
+    let config = ScriptedConfig::new(Scoring::ByIndex);
     let spec = SearchSpec::new(Strategy::Grid, &["favourite=9,8,3"]).expect("spec");
     let (best, value, calls) = run_search(&config, &spec, &split).expect("search");
     assert_eq!(
@@ -161,7 +161,7 @@ fn hybrid_weights_are_learned_on_validation_training_each_component_once() {
     }
     let m = matrix(3, 10, &pairs);
     let split = Split::new(&m, &SplitSpec::LeaveOneOut, 0).expect("split");
-    let config = FakeConfig::hybrid(&[Scoring::ByIndex, Scoring::Favourite(0)], &[0.5, 0.5]);
+    let config = ScriptedConfig::hybrid(&[Scoring::ByIndex, Scoring::Favourite(0)], &[0.5, 0.5]);
     let spec = SearchSpec::new(Strategy::Grid, &["weights=simplex:0.25"]).expect("spec");
     let (best, value, calls) = run_search(&config, &spec, &split).expect("search");
     assert_eq!(calls, 5, "five weight vectors");
@@ -169,7 +169,7 @@ fn hybrid_weights_are_learned_on_validation_training_each_component_once() {
     assert_eq!(value, 1.0);
     assert_eq!(config.trained_on(), vec![split.train.nnz(); 2], "two components, trained once");
     // Searching anything besides the weights trains the whole hybrid per trial.
-    let config = FakeConfig::hybrid(&[Scoring::ByIndex, Scoring::Favourite(0)], &[0.5, 0.5]);
+    let config = ScriptedConfig::hybrid(&[Scoring::ByIndex, Scoring::Favourite(0)], &[0.5, 0.5]);
     let spec = SearchSpec::new(Strategy::Grid, &["favourite=3,4,5"]).expect("spec");
     run_search(&config, &spec, &split).expect("search");
     assert_eq!(config.trained_on().len(), 3, "one whole fit per trial");
@@ -179,7 +179,7 @@ fn hybrid_weights_are_learned_on_validation_training_each_component_once() {
 fn a_bad_value_fails_before_any_training_and_a_bad_target_is_refused() {
     let m = disagreeing();
     let split = Split::new(&m, &SplitSpec::LeaveOneOut, 0).expect("split");
-    let config = FakeConfig::new(Scoring::ByIndex);
+    let config = ScriptedConfig::new(Scoring::ByIndex);
     let spec = SearchSpec::new(Strategy::Grid, &["favourite=8,eight"]).expect("spec");
     assert!(run_search(&config, &spec, &split).is_err());
     assert!(config.trained_on().is_empty(), "nothing trained");
