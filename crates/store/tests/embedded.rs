@@ -13,39 +13,12 @@ fn fresh() -> (tempfile::TempDir, EmbeddedStore) {
     (dir, store)
 }
 
-macro_rules! conformance_tests {
-    ($($name:ident),* $(,)?) => {$(
-        #[test]
-        fn $name() {
-            let (_dir, store) = fresh();
-            conformance::$name(&store);
-        }
-    )*};
+/// A fresh store for a conformance test (the temporary directory lives as long as it).
+fn fresh_for_test(_test: &str) -> Option<(tempfile::TempDir, EmbeddedStore)> {
+    Some(fresh())
 }
 
-conformance_tests!(
-    records_of_every_kind_round_trip,
-    upserts_count_unchanged_and_updated,
-    bare_records_come_from_behaviour_and_are_replaced_by_full_ones,
-    events_are_kept_once_per_id,
-    failed_write_leaves_nothing_behind,
-    dense_indexes_follow_first_sight,
-    events_of_user_newest_first,
-    orders_and_reviews_newest_first,
-    list_items_pages_by_index,
-    counts_events_by_kind,
-    matrix_sums_weights_of_repeated_pairs,
-    matrix_sessions_are_included_only_when_asked,
-    matrix_weights_decay_with_age,
-    matrix_drops_searches_and_filters_by_time,
-    baskets_are_live_orders_oldest_first,
-);
-
-#[test]
-fn every_conformance_check_has_a_test_here() {
-    // The macro list above must name every check of the suite.
-    assert_eq!(conformance::ALL.len(), 15, "add the new conformance check to this file");
-}
+aisle_store::conformance_tests!(fresh_for_test);
 
 #[test]
 fn run_all_passes() {

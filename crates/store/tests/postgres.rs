@@ -6,7 +6,7 @@
 
 use std::io::Write;
 
-use aisle_store::{conformance, Error, PostgresStore, Store};
+use aisle_store::{Error, PostgresStore, Store};
 
 /// A store in a fresh schema named after the test, or `None` when PostgreSQL is not configured.
 fn fresh(test: &str) -> Option<PostgresStore> {
@@ -33,39 +33,12 @@ fn fresh(test: &str) -> Option<PostgresStore> {
     Some(PostgresStore::connect_with_schema(&url, &schema).expect("open a fresh store"))
 }
 
-macro_rules! conformance_tests {
-    ($($name:ident),* $(,)?) => {$(
-        #[test]
-        fn $name() {
-            if let Some(store) = fresh(stringify!($name)) {
-                conformance::$name(&store);
-            }
-        }
-    )*};
+/// A fresh store for a conformance test; `None` when PostgreSQL is not configured.
+fn fresh_for_test(test: &str) -> Option<((), PostgresStore)> {
+    fresh(test).map(|store| ((), store))
 }
 
-conformance_tests!(
-    records_of_every_kind_round_trip,
-    upserts_count_unchanged_and_updated,
-    bare_records_come_from_behaviour_and_are_replaced_by_full_ones,
-    events_are_kept_once_per_id,
-    failed_write_leaves_nothing_behind,
-    dense_indexes_follow_first_sight,
-    events_of_user_newest_first,
-    orders_and_reviews_newest_first,
-    list_items_pages_by_index,
-    counts_events_by_kind,
-    matrix_sums_weights_of_repeated_pairs,
-    matrix_sessions_are_included_only_when_asked,
-    matrix_weights_decay_with_age,
-    matrix_drops_searches_and_filters_by_time,
-    baskets_are_live_orders_oldest_first,
-);
-
-#[test]
-fn every_conformance_check_has_a_test_here() {
-    assert_eq!(conformance::ALL.len(), 15, "add the new conformance check to this file");
-}
+aisle_store::conformance_tests!(fresh_for_test);
 
 #[test]
 fn a_newer_schema_is_refused() {

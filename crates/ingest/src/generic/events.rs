@@ -43,8 +43,10 @@ pub(crate) fn build(row: &Row<'_>) -> Res<Event> {
     let timestamp = row
         .timestamp("timestamp")?
         .ok_or_else(|| Problem::new("timestamp", "`timestamp` is required; give it a value"))?;
-    let placeholder = id("event_id", "pending")?;
-    let mut event = Event::new(placeholder, actor, kind, timestamp);
+    let given_id = row.text("event_id")?.map(|given| id("event_id", &given)).transpose()?;
+    // The event is assembled before its id, because a derived id hashes every other field.
+    let mut event =
+        Event::new(given_id.clone().unwrap_or_else(|| actor_id(&actor)), actor, kind, timestamp);
     event.item = row.text("item_id")?.map(|i| id("item_id", &i)).transpose()?;
     event.value = row.number("value")?;
     event.quantity = row.int("quantity")?;
@@ -53,12 +55,20 @@ pub(crate) fn build(row: &Row<'_>) -> Res<Event> {
     event.context.device = row.text("device")?.map(|t| t.into_owned());
     event.context.page = row.text("page")?.map(|t| t.into_owned());
     event.context.referrer = row.text("referrer")?.map(|t| t.into_owned());
-    event.id = match row.text("event_id")? {
-        Some(given) => id("event_id", &given)?,
-        None => id("event_id", &derived_id(&event))?,
-    };
+    if given_id.is_none() {
+        event.id = id("event_id", &derived_id(&event))?;
+    }
     event.validate().map_err(Problem::domain)?;
     Ok(event)
+}
+
+/// The actor's own (already valid) id, standing in for the event id until the derived one is
+/// computed from the finished event.
+fn actor_id(actor: &Actor) -> aisle_domain::ExternalId {
+    match actor {
+        Actor::User(user) => user.clone(),
+        Actor::Session(session) => session.clone(),
+    }
 }
 
 /// `row:` + XXH3-128 of the normalised fields, separated by a unit separator (which no valid

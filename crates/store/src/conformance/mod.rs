@@ -56,3 +56,46 @@ pub fn run_all(make: &dyn Fn() -> Box<dyn Store>) {
         check(store.as_ref());
     }
 }
+
+/// Declares one `#[test]` per conformance check, so a backend's test file cannot forget one.
+/// `$fresh` is a function `fn(test_name: &str) -> Option<(Guard, Store)>` giving a fresh empty
+/// store (and whatever must live as long as it, such as a temporary directory); `None` skips.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($fresh:path) => {
+        $crate::conformance_tests!(@each $fresh;
+            records_of_every_kind_round_trip,
+            upserts_count_unchanged_and_updated,
+            bare_records_come_from_behaviour_and_are_replaced_by_full_ones,
+            events_are_kept_once_per_id,
+            failed_write_leaves_nothing_behind,
+            dense_indexes_follow_first_sight,
+            events_of_user_newest_first,
+            orders_and_reviews_newest_first,
+            list_items_pages_by_index,
+            counts_events_by_kind,
+            matrix_sums_weights_of_repeated_pairs,
+            matrix_sessions_are_included_only_when_asked,
+            matrix_weights_decay_with_age,
+            matrix_drops_searches_and_filters_by_time,
+            baskets_are_live_orders_oldest_first,
+        );
+
+        #[test]
+        fn every_conformance_check_has_a_test() {
+            assert_eq!(
+                $crate::conformance::ALL.len(),
+                15,
+                "add the new check to the list in aisle_store::conformance_tests!"
+            );
+        }
+    };
+    (@each $fresh:path; $($name:ident),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            if let Some((_guard, store)) = $fresh(stringify!($name)) {
+                $crate::conformance::$name(&store);
+            }
+        }
+    )*};
+}
