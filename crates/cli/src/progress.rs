@@ -1,6 +1,6 @@
 //! Progress bars on stderr for long jobs; hidden when stderr is not a terminal.
 
-use aisle_engine::Progress;
+use aisle_engine::{FitProgress, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// A bar that follows an engine job's [`Progress`] reports.
@@ -20,6 +20,18 @@ impl Bar {
             label,
             "{prefix} [{bar:30}] {human_pos}/{human_len} events ({per_sec}, {eta})",
         )
+    }
+
+    /// A bar counting training steps, with the model's own status (loss, validation metric).
+    pub fn steps(label: &str) -> Self {
+        Self::with_template(label, "{prefix} [{bar:30}] {pos}/{len} steps {msg} ({elapsed})")
+    }
+
+    /// Takes one report from a model fit.
+    pub fn fit(&self, progress: &FitProgress) {
+        self.bar.set_length(progress.total);
+        self.bar.set_position(progress.done);
+        self.bar.set_message(progress.message.clone());
     }
 
     fn with_template(label: &str, template: &str) -> Self {

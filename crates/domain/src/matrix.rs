@@ -116,6 +116,12 @@ impl InteractionMatrix {
         (&self.indices[a..b], &self.weights[a..b])
     }
 
+    /// The latest-event times of row `r`'s items, in the order of [`InteractionMatrix::row`].
+    pub fn row_millis(&self, r: usize) -> &[i64] {
+        let (a, b) = (self.indptr[r] as usize, self.indptr[r + 1] as usize);
+        &self.last_millis[a..b]
+    }
+
     /// Bytes held by the arrays, for memory reports.
     pub fn heap_bytes(&self) -> usize {
         self.indptr.len() * 8

@@ -25,6 +25,7 @@ mod train;
 mod training_set;
 
 pub use aisle_ingest::Format;
+pub use aisle_recommend::FitProgress;
 /// Totals of what the store did over the transactions of one job.
 pub use aisle_store::WriteReport as Written;
 pub use config::{Config, ImportConfig, StoreBackend, StoreConfig, TrainingConfig};

@@ -47,12 +47,13 @@ impl Engine {
             .store
             .user_index(user)?
             .ok_or_else(|| Error::Config { detail: format!("no user {user:?} in the store") })?;
-        let (items, weights) = if (user_index as usize) < set.matrix.n_rows {
-            set.matrix.row(user_index as usize)
+        let (items, weights, millis) = if (user_index as usize) < set.matrix.n_rows {
+            let (items, weights) = set.matrix.row(user_index as usize);
+            (items, weights, set.matrix.row_millis(user_index as usize))
         } else {
-            (&[][..], &[][..])
+            (&[][..], &[][..], &[][..])
         };
-        let query = Query { user: Some(user_index), items, weights };
+        let query = Query { user: Some(user_index), items, weights, millis };
         let mut scores = vec![0.0f32; recommender.n_items()];
         recommender.score(&query, &mut scores);
         let hidden: Vec<bool> =

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use aisle_recommend::registry::{self, ModelConfig};
-use aisle_recommend::TrainData;
+use aisle_recommend::{FitProgress, TrainData};
 use aisle_store::ModelFiles;
 use serde::Serialize;
 
@@ -52,6 +52,16 @@ impl Engine {
 
     /// Trains one model and activates it.
     pub fn train(&self, request: &TrainRequest) -> Result<TrainReport> {
+        self.train_with_progress(request, None)
+    }
+
+    /// [`Engine::train`], reporting a long fit's progress (the transformer's steps, loss and
+    /// validation metric) to `progress`.
+    pub fn train_with_progress(
+        &self,
+        request: &TrainRequest,
+        progress: Option<&(dyn Fn(&FitProgress) + Sync)>,
+    ) -> Result<TrainReport> {
         let config = model_config(&request.model, &request.params)?;
         let started = Instant::now();
         let set = self.training_set()?;
@@ -68,6 +78,7 @@ impl Engine {
             items: &set.items,
             baskets: &set.baskets,
             threads: request.threads,
+            progress,
         };
         let fit_started = Instant::now();
         let model = registry::fit(&config, &data)?;

@@ -182,6 +182,7 @@ pub(crate) fn evaluate_with<C: Trainable>(
             items: dataset.items,
             baskets: dataset.baskets,
             threads: config.threads,
+            progress: None,
         };
         let started = Instant::now();
         let model = pool.install(|| chosen.fit(&data)).map_err(|e| Error::model(label, e))?;

@@ -147,7 +147,12 @@ pub fn measure(
                 |scores, &user| {
                     let (history, weights) = train.row(user);
                     let (relevant, _) = targets.row(user);
-                    let query = Query { user: Some(user as u32), items: history, weights };
+                    let query = Query {
+                        user: Some(user as u32),
+                        items: history,
+                        weights,
+                        millis: train.row_millis(user),
+                    };
                     model.score(&query, scores);
                     let list = match protocol {
                         Protocol::Full { exclude_seen } => {

@@ -127,7 +127,7 @@ fn evaluate(model: &dyn Recommender, m: &InteractionMatrix, targets: &[u32]) -> 
                 if t >= scores.len() {
                     return (0.0, 0.0);
                 }
-                model.score(&Query { user: Some(u as u32), items, weights }, scores);
+                model.score(&Query { user: Some(u as u32), items, weights, millis: &[] }, scores);
                 for &i in items {
                     scores[i as usize] = f32::NEG_INFINITY;
                 }
@@ -188,7 +188,7 @@ fn train_als(
     m: &InteractionMatrix,
     threads: usize,
 ) -> Res<(als::Als, f64, f64)> {
-    let data = TrainData { matrix: m, items: &[], baskets: &[], threads };
+    let data = TrainData { matrix: m, items: &[], baskets: &[], threads, progress: None };
     let started = Instant::now();
     let mut last = None::<Instant>;
     let mut per_iteration = vec![];
@@ -283,7 +283,7 @@ fn main() -> Res<()> {
             };
             let threads = args.threads.first().copied().unwrap_or(1);
             let started = Instant::now();
-            let data = TrainData { matrix: &m, items: &[], baskets: &[], threads };
+            let data = TrainData { matrix: &m, items: &[], baskets: &[], threads, progress: None };
             let model = bpr::fit(&config, &data)?;
             let seconds = started.elapsed().as_secs_f64();
             let (hr, ndcg) = evaluate(&model, &m, &targets);

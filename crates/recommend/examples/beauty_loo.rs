@@ -121,7 +121,13 @@ fn run() -> Result<(), String> {
         matrix.nnz()
     );
 
-    let data = TrainData { matrix: &matrix, items: &[], baskets: &[], threads: options.threads };
+    let data = TrainData {
+        matrix: &matrix,
+        items: &[],
+        baskets: &[],
+        threads: options.threads,
+        progress: None,
+    };
     let started = Instant::now();
     let model = registry::fit(&options.model, &data).map_err(|e| e.to_string())?;
     let fit_seconds = started.elapsed().as_secs_f64();
@@ -135,7 +141,8 @@ fn run() -> Result<(), String> {
                 let target = targets[u]?;
                 let history = prefixes[u];
                 let ones = vec![1.0f32; history.len()];
-                let query = Query { user: Some(u as u32), items: history, weights: &ones };
+                let query =
+                    Query { user: Some(u as u32), items: history, weights: &ones, millis: &[] };
                 let mut scores = vec![0f32; model.n_items()];
                 model.score(&query, &mut scores);
                 let top = top_k(&scores, max_k, &Exclusions { items: history, mask: &[] });

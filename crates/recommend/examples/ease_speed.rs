@@ -147,7 +147,7 @@ fn parse_args() -> Result<Options, String> {
 fn train(split: &Split, config: &EaseConfig, threads: usize) -> Result<(Ease, f64), String> {
     let matrix = to_matrix(split);
     let started = Instant::now();
-    let data = TrainData { matrix: &matrix, items: &[], baskets: &[], threads };
+    let data = TrainData { matrix: &matrix, items: &[], baskets: &[], threads, progress: None };
     let mut stages: Vec<(ease::Stage, Instant)> = Vec::new();
     let model =
         ease::fit_with_progress(config, &data, &mut |stage| stages.push((stage, Instant::now())))
@@ -182,7 +182,8 @@ fn evaluate(model: &Ease, split: &Split) -> Vec<(f64, f64)> {
     let (sums, users) = per_user
         .map(|u| {
             let mut scores = vec![0.0; model.n_items()];
-            let query = Query { user: Some(u as u32), items: &split.train[u], weights: &[] };
+            let query =
+                Query { user: Some(u as u32), items: &split.train[u], weights: &[], millis: &[] };
             model.score(&query, &mut scores);
             let exclusions = Exclusions { items: &split.exclude[u], mask: &[] };
             let ranked = top_k(&scores, KS[2], &exclusions);

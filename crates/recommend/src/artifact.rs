@@ -72,6 +72,11 @@ impl<'a> Writer<'a> {
         self.section(&bytes)
     }
 
+    /// Writes raw bytes (a nested format, such as the transformer's weights file).
+    pub fn bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        self.section(bytes)
+    }
+
     /// Writes a value as JSON.
     pub fn json<T: Serialize>(&mut self, value: &T) -> Result<()> {
         let bytes = serde_json::to_vec(value).map_err(|e| Error::Artifact(e.to_string()))?;
@@ -148,6 +153,11 @@ impl<'a> Reader<'a> {
     /// Reads an array of `u64`.
     pub fn u64s(&mut self) -> Result<Vec<u64>> {
         Ok(self.words::<8>("u64")?.into_iter().map(u64::from_le_bytes).collect())
+    }
+
+    /// Reads raw bytes written by [`Writer::bytes`].
+    pub fn bytes(&mut self) -> Result<Vec<u8>> {
+        self.section()
     }
 
     /// Reads a JSON value.

@@ -24,6 +24,7 @@ pub mod popular;
 pub mod registry;
 pub mod rules;
 mod topk;
+pub mod transformer;
 
 pub use error::{Error, Result};
 pub use registry::{ModelConfig, MODEL_NAMES};
@@ -32,7 +33,7 @@ pub use topk::{top_k, Exclusions};
 use aisle_domain::InteractionMatrix;
 
 /// What a model is trained on.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct TrainData<'a> {
     /// Users (rows) by items (columns), weighted, with the latest time of each pair.
     pub matrix: &'a InteractionMatrix,
@@ -42,6 +43,29 @@ pub struct TrainData<'a> {
     pub baskets: &'a [Vec<u32>],
     /// Training threads; 0 means all cores.
     pub threads: usize,
+    /// Told how a long fit is going (the transformer reports steps, loss and validation NDCG).
+    pub progress: Option<&'a (dyn Fn(&FitProgress) + Sync)>,
+}
+
+impl std::fmt::Debug for TrainData<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrainData")
+            .field("rows", &self.matrix.n_rows)
+            .field("items", &self.matrix.n_items)
+            .field("threads", &self.threads)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How far a fit is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitProgress {
+    /// Units of work done (training steps).
+    pub done: u64,
+    /// Units in all (an upper bound when training may stop early).
+    pub total: u64,
+    /// A short status, e.g. `epoch 3 loss 8.41 val NDCG@10 0.0412`.
+    pub message: String,
 }
 
 /// The describable side of an item, for content-based models.
@@ -68,6 +92,9 @@ pub struct Query<'a> {
     pub items: &'a [u32],
     /// The weight of each history item (same length as `items`).
     pub weights: &'a [f32],
+    /// When each history item was last touched, milliseconds since the epoch (same length as
+    /// `items`, or empty when unknown); sequential models read the history in this order.
+    pub millis: &'a [i64],
 }
 
 /// A trained model.

@@ -45,7 +45,7 @@ fn baskets() -> Vec<Vec<u32>> {
 fn train(name: &str, matrix: &InteractionMatrix) -> (ModelConfig, Box<dyn Recommender>) {
     let config = ModelConfig::default_for(name).expect("listed model");
     let (items, baskets) = (texts(), baskets());
-    let data = TrainData { matrix, items: &items, baskets: &baskets, threads: 2 };
+    let data = TrainData { matrix, items: &items, baskets: &baskets, threads: 2, progress: None };
     let model = registry::fit(&config, &data).unwrap_or_else(|e| panic!("{name}: {e}"));
     (config, model)
 }
@@ -59,10 +59,10 @@ fn scores(model: &dyn Recommender, query: &Query<'_>) -> Vec<f32> {
 /// Queries every model must answer: known users, a fold-in history, nonsense indexes, nothing.
 fn queries() -> Vec<Query<'static>> {
     vec![
-        Query { user: Some(0), items: &[0, 1, 2], weights: &[1.0, 2.0, 3.0] },
-        Query { user: Some(4), items: &[4, 5, 7], weights: &[1.0, 1.0, 1.0] },
-        Query { user: None, items: &[5, 6], weights: &[1.0, 1.0] },
-        Query { user: Some(999), items: &[999, 2], weights: &[1.0, f32::NAN] },
+        Query { user: Some(0), items: &[0, 1, 2], weights: &[1.0, 2.0, 3.0], millis: &[] },
+        Query { user: Some(4), items: &[4, 5, 7], weights: &[1.0, 1.0, 1.0], millis: &[] },
+        Query { user: None, items: &[5, 6], weights: &[1.0, 1.0], millis: &[] },
+        Query { user: Some(999), items: &[999, 2], weights: &[1.0, f32::NAN], millis: &[] },
         Query::default(),
     ]
 }
@@ -96,7 +96,8 @@ fn every_model_refuses_an_empty_matrix() {
     let empty = InteractionMatrix::from_columns(0, 0, &[], &[], &[], &[]);
     for &name in MODEL_NAMES {
         let config = ModelConfig::default_for(name).expect("listed model");
-        let data = TrainData { matrix: &empty, items: &[], baskets: &[], threads: 1 };
+        let data =
+            TrainData { matrix: &empty, items: &[], baskets: &[], threads: 1, progress: None };
         match registry::fit(&config, &data) {
             Err(Error::NoData { .. }) => {}
             other => panic!("{name}: expected NoData, got {:?}", other.map(|m| m.name())),
@@ -109,7 +110,10 @@ fn every_model_trains_on_a_single_user() {
     let one = InteractionMatrix::from_columns(1, 3, &[0, 0], &[0, 1], &[1.0, 1.0], &[0, 1]);
     for &name in MODEL_NAMES {
         let (_, model) = train(name, &one);
-        let out = scores(model.as_ref(), &Query { user: Some(0), items: &[0], weights: &[1.0] });
+        let out = scores(
+            model.as_ref(),
+            &Query { user: Some(0), items: &[0], weights: &[1.0], millis: &[] },
+        );
         assert!(out.iter().all(|s| !s.is_nan()), "{name}: {out:?}");
         // K beyond the catalog returns what there is.
         let top = top_k(&out, 100, &Exclusions::default());
@@ -141,8 +145,8 @@ fn neighbourhood_models_recommend_within_the_taste_group() {
     let matrix = grouped();
     for name in ["item-knn", "user-knn", "rules", "hybrid", "content"] {
         let (_, model) = train(name, &matrix);
-        let lips = Query { user: None, items: &[0, 1], weights: &[1.0, 1.0] };
-        let garden = Query { user: None, items: &[4, 6], weights: &[1.0, 1.0] };
+        let lips = Query { user: None, items: &[0, 1], weights: &[1.0, 1.0], millis: &[] };
+        let garden = Query { user: None, items: &[4, 6], weights: &[1.0, 1.0], millis: &[] };
         let l = best(model.as_ref(), &lips);
         assert!(!(4..8).contains(&l), "{name}: {:?}", scores(model.as_ref(), &lips));
         let g = best(model.as_ref(), &garden);
@@ -166,9 +170,10 @@ fn item_knn_scores_sum_neighbour_similarities() {
     for (key, value) in [("similarity", "cosine"), ("shrink", "0")] {
         config.set(key, value).expect("set");
     }
-    let data = TrainData { matrix: &m, items: &[], baskets: &[], threads: 1 };
+    let data = TrainData { matrix: &m, items: &[], baskets: &[], threads: 1, progress: None };
     let model = registry::fit(&config, &data).expect("fit");
-    let out = scores(model.as_ref(), &Query { user: None, items: &[0], weights: &[5.0] });
+    let out =
+        scores(model.as_ref(), &Query { user: None, items: &[0], weights: &[5.0], millis: &[] });
     let expected = 2.0 / 6f32.sqrt();
     assert!((out[1] - expected).abs() < 1e-6 && out[2] == 0.0 && out[0] == 0.0, "{out:?}");
     config.set("neighbours", "0").expect_err("K must be at least 1");

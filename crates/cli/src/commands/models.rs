@@ -8,12 +8,16 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::{EvalArgs, RecommendArgs, TrainArgs};
 use crate::format::thousands;
+use crate::progress::Bar;
 
 /// `aisle train --model NAME [--param k=v]...`.
 pub fn train(engine: &Engine, args: TrainArgs) -> anyhow::Result<ExitCode> {
     let request = TrainRequest { model: args.model, params: args.params, threads: args.threads };
     eprintln!("training {} ...", request.model);
-    let report = engine.train(&request)?;
+    let bar = Bar::steps(&format!("training {}", request.model));
+    let report = engine.train_with_progress(&request, Some(&|p| bar.fit(p)));
+    bar.finish();
+    let report = report?;
     if args.json {
         emit!("{}", serde_json::to_string_pretty(&report)?);
     } else {

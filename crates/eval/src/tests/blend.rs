@@ -11,7 +11,7 @@ use crate::tests::random_matrix;
 #[test]
 fn blend_scores_like_the_hybrid() {
     let m = random_matrix(40, 60, 6);
-    let data = TrainData { matrix: &m, items: &[], baskets: &[], threads: 1 };
+    let data = TrainData { matrix: &m, items: &[], baskets: &[], threads: 1, progress: None };
     let components = ["popular", "item-knn"].map(|n| ModelConfig::default_for(n).expect("model"));
     let trained: Vec<Box<dyn Recommender>> =
         components.iter().map(|c| registry::fit(c, &data).expect("fit")).collect();
@@ -27,7 +27,12 @@ fn blend_scores_like_the_hybrid() {
             assert_eq!(blend.n_items(), reference.n_items());
             for user in [0usize, 7, 39] {
                 let (items, weights_of_items) = m.row(user);
-                let query = Query { user: Some(user as u32), items, weights: weights_of_items };
+                let query = Query {
+                    user: Some(user as u32),
+                    items,
+                    weights: weights_of_items,
+                    millis: &[],
+                };
                 let (mut want, mut got) = (vec![0.0; 60], vec![0.0; 60]);
                 reference.score(&query, &mut want);
                 blend.score(&query, &mut got);

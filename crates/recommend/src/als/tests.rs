@@ -37,7 +37,7 @@ fn config() -> AlsConfig {
 }
 
 fn train(config: &AlsConfig, m: &InteractionMatrix, threads: usize) -> Result<Als> {
-    fit(config, &TrainData { matrix: m, items: &[], baskets: &[], threads })
+    fit(config, &TrainData { matrix: m, items: &[], baskets: &[], threads, progress: None })
 }
 
 fn scores(model: &Als, query: &Query<'_>) -> Vec<f32> {
@@ -52,7 +52,7 @@ fn recovers_the_blocks_and_ranks_the_missing_item_first() {
     let model = train(&config(), &m, 1).expect("fit");
     for u in 0..12 {
         let (items, weights) = m.row(u);
-        let s = scores(&model, &Query { user: Some(u as u32), items, weights });
+        let s = scores(&model, &Query { user: Some(u as u32), items, weights, millis: &[] });
         assert!(s.iter().all(|v| v.is_finite()), "user {u}: {s:?}");
         let best = top_k(&s, 1, &Exclusions { items, mask: &[] });
         let missing = if u < 6 { u % 4 } else { 4 + u % 4 };
@@ -72,15 +72,21 @@ fn fold_in_of_a_training_history_matches_the_stored_user() {
         let config = AlsConfig { iterations: 60, scale_regularization, ..config() };
         let model = train(&config, &m, 1).expect("fit");
         let (items, weights) = m.row(u);
-        let stored = scores(&model, &Query { user: Some(u as u32), items, weights });
-        let folded = scores(&model, &Query { user: None, items, weights });
+        let stored = scores(&model, &Query { user: Some(u as u32), items, weights, millis: &[] });
+        let folded = scores(&model, &Query { user: None, items, weights, millis: &[] });
         for (a, b) in stored.iter().zip(&folded) {
             assert!((a - b).abs() < 1e-3, "user {u}: stored {stored:?} folded {folded:?}");
         }
         // A known user with a different history is folded in from that history.
         let other = [5u32, 6];
-        let changed = scores(&model, &Query { user: Some(u as u32), items: &other, weights: &[] });
-        assert_eq!(changed, scores(&model, &Query { user: None, items: &other, weights: &[] }));
+        let changed = scores(
+            &model,
+            &Query { user: Some(u as u32), items: &other, weights: &[], millis: &[] },
+        );
+        assert_eq!(
+            changed,
+            scores(&model, &Query { user: None, items: &other, weights: &[], millis: &[] })
+        );
     }
 }
 
@@ -117,8 +123,8 @@ fn save_then_load_scores_identically() {
         let back = Als::load(&mut reader).expect("load");
         assert_eq!(back.factors(), factors);
         for query in [
-            Query { user: Some(3), items: m.row(3).0, weights: m.row(3).1 },
-            Query { user: None, items: &[1, 2], weights: &[1.0, 3.0] },
+            Query { user: Some(3), items: m.row(3).0, weights: m.row(3).1, millis: &[] },
+            Query { user: None, items: &[1, 2], weights: &[1.0, 3.0], millis: &[] },
         ] {
             assert_eq!(scores(&model, &query), scores(&back, &query));
         }
@@ -175,10 +181,10 @@ fn edge_queries_are_well_defined() {
     let m = matrix(1, 5, &[(0, 0), (0, 1)]);
     let model = train(&config(), &m, 1).expect("one user is enough");
     // Unknown user, out-of-range and invalid entries ignored, nothing left: all zero scores.
-    let nothing = Query { user: Some(99), items: &[7, 3], weights: &[1.0, f32::NAN] };
+    let nothing = Query { user: Some(99), items: &[7, 3], weights: &[1.0, f32::NAN], millis: &[] };
     assert_eq!(scores(&model, &nothing), vec![0.0; 5]);
     // Items nobody touched score 0, never NaN.
-    let s = scores(&model, &Query { user: Some(0), items: &[], weights: &[] });
+    let s = scores(&model, &Query { user: Some(0), items: &[], weights: &[], millis: &[] });
     assert!(s.iter().all(|v| v.is_finite()) && s[2..] == [0.0, 0.0, 0.0], "{s:?}");
     // K beyond the catalog returns what there is.
     assert_eq!(top_k(&s, 100, &Exclusions { items: &[0], mask: &[] }).len(), 4);
@@ -194,7 +200,7 @@ fn progress_reports_every_iteration_and_the_loss_falls() {
     let m = blocks();
     let mut seen = vec![];
     let config = AlsConfig { compute_loss: true, iterations: 5, ..config() };
-    let data = TrainData { matrix: &m, items: &[], baskets: &[], threads: 1 };
+    let data = TrainData { matrix: &m, items: &[], baskets: &[], threads: 1, progress: None };
     fit_with_progress(&config, &data, &mut |it, loss| seen.push((it, loss))).expect("fit");
     assert_eq!(seen.iter().map(|s| s.0).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
     let losses: Vec<f32> = seen.iter().filter_map(|s| s.1).collect();

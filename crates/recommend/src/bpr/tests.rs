@@ -23,7 +23,7 @@ fn config() -> BprConfig {
 }
 
 fn train(config: &BprConfig, m: &InteractionMatrix, threads: usize) -> Result<Bpr> {
-    fit(config, &TrainData { matrix: m, items: &[], baskets: &[], threads })
+    fit(config, &TrainData { matrix: m, items: &[], baskets: &[], threads, progress: None })
 }
 
 fn scores(model: &Bpr, query: &Query<'_>) -> Vec<f32> {
@@ -39,7 +39,7 @@ fn ranks_the_missing_item_of_the_users_block_first() {
     for u in 0..16 {
         let (items, weights) = m.row(u);
         for user in [Some(u as u32), None] {
-            let s = scores(&model, &Query { user, items, weights });
+            let s = scores(&model, &Query { user, items, weights, millis: &[] });
             let best = top_k(&s, 1, &Exclusions { items, mask: &[] });
             let missing = if u < 8 { u % 4 } else { 4 + u % 4 };
             assert_eq!(best[0].0 as usize, missing, "user {u} ({user:?}): {s:?}");
@@ -96,7 +96,7 @@ fn bad_parameters_and_empty_data_are_refused() {
 fn edge_queries_are_well_defined() {
     let model = train(&BprConfig { epochs: 5, ..config() }, &blocks(), 1).expect("fit");
     // Nothing usable: only the biases speak; never NaN, never out of bounds.
-    let s = scores(&model, &Query { user: Some(99), items: &[42], weights: &[] });
+    let s = scores(&model, &Query { user: Some(99), items: &[42], weights: &[], millis: &[] });
     assert_eq!(s, model.item_bias());
     assert_eq!(top_k(&s, 100, &Exclusions::default()).len(), 9);
     let mut long = vec![0.0f32; 11];

@@ -16,12 +16,12 @@ fn matrix(n_users: usize, n_items: usize, pairs: &[(u32, u32, f32)]) -> Interact
 }
 
 fn train(m: &InteractionMatrix, config: &EaseConfig) -> Result<Ease> {
-    fit(config, &TrainData { matrix: m, items: &[], baskets: &[], threads: 1 })
+    fit(config, &TrainData { matrix: m, items: &[], baskets: &[], threads: 1, progress: None })
 }
 
 fn scores(model: &Ease, items: &[u32], weights: &[f32]) -> Vec<f32> {
     let mut out = vec![f32::NAN; model.n_items()];
-    model.score(&Query { user: None, items, weights }, &mut out);
+    model.score(&Query { user: None, items, weights, millis: &[] }, &mut out);
     out
 }
 
@@ -266,7 +266,7 @@ fn one_user_trains_and_recommends_the_co_occurring_item() {
     let s = scores(&model, &[0], &[]);
     assert!(s[1] > 0.0 && s[1] > s[2], "{s:?}");
     // Scoring into a short buffer never panics.
-    model.score(&Query { user: Some(7), items: &[0], weights: &[] }, &mut [0.0; 1]);
+    model.score(&Query { user: Some(7), items: &[0], weights: &[], millis: &[] }, &mut [0.0; 1]);
 }
 
 #[test]

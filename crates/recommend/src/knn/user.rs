@@ -191,7 +191,7 @@ mod tests {
     fn scores(model: &UserKnn, user: Option<u32>, items: &[u32]) -> Vec<f32> {
         let mut out = vec![f32::NAN; model.n_items()];
         let weights = vec![1.0; items.len()];
-        model.score(&Query { user, items, weights: &weights }, &mut out);
+        model.score(&Query { user, items, weights: &weights, millis: &[] }, &mut out);
         out
     }
 
@@ -212,7 +212,7 @@ mod tests {
             weighting: Weighting::None,
             ..UserKnnConfig::default()
         };
-        let data = TrainData { matrix: &m, items: &[], baskets: &[], threads: 1 };
+        let data = TrainData { matrix: &m, items: &[], baskets: &[], threads: 1, progress: None };
         let model = fit_user_knn(&config, &data).expect("fit");
         let sim = 2.0 / 6f32.sqrt();
         // User 0's stored neighbour is user 1 (never itself).

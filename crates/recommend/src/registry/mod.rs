@@ -44,12 +44,23 @@ pub enum ModelConfig {
     Rules(crate::rules::RulesConfig),
     /// A weighted blend of other models.
     Hybrid(crate::hybrid::HybridConfig),
+    /// A causal transformer over each shopper's item sequence (SASRec family).
+    Transformer(crate::transformer::TransformerConfig),
 }
 
 /// Registry names, in a stable order.
 pub const MODEL_NAMES: &[&str] = &[
-    "popular", "trending", "item-knn", "user-knn", "als", "bpr", "ease", "content", "rules",
+    "popular",
+    "trending",
+    "item-knn",
+    "user-knn",
+    "als",
+    "bpr",
+    "ease",
+    "content",
+    "rules",
     "hybrid",
+    "transformer",
 ];
 
 impl ModelConfig {
@@ -66,6 +77,7 @@ impl ModelConfig {
             "content" => Self::Content(Default::default()),
             "rules" => Self::Rules(Default::default()),
             "hybrid" => Self::Hybrid(Default::default()),
+            "transformer" => Self::Transformer(Default::default()),
             _ => return None,
         })
     }
@@ -83,6 +95,7 @@ impl ModelConfig {
             Self::Content(_) => "content",
             Self::Rules(_) => "rules",
             Self::Hybrid(_) => "hybrid",
+            Self::Transformer(_) => "transformer",
         }
     }
 
@@ -99,6 +112,7 @@ impl ModelConfig {
             Self::Content(c) => c.validate(),
             Self::Rules(c) => c.validate(),
             Self::Hybrid(c) => c.validate(),
+            Self::Transformer(c) => crate::transformer::validate(c),
         }
     }
 
@@ -116,6 +130,7 @@ impl ModelConfig {
             Self::Content(_) => field_names::<crate::content::ContentConfig>(),
             Self::Rules(_) => field_names::<crate::rules::RulesConfig>(),
             Self::Hybrid(_) => field_names::<crate::hybrid::HybridConfig>(),
+            Self::Transformer(_) => field_names::<crate::transformer::TransformerConfig>(),
         }
     }
 }
@@ -134,6 +149,7 @@ pub fn fit(config: &ModelConfig, data: &TrainData<'_>) -> Result<Box<dyn Recomme
         ModelConfig::Content(c) => Box::new(crate::content::fit(c, data)?),
         ModelConfig::Rules(c) => Box::new(crate::rules::fit(c, data)?),
         ModelConfig::Hybrid(c) => Box::new(crate::hybrid::fit(c, data)?),
+        ModelConfig::Transformer(c) => Box::new(crate::transformer::fit(c, data)?),
     })
 }
 
@@ -203,5 +219,6 @@ pub(crate) fn load_payload(
         ModelConfig::Content(_) => Box::new(crate::content::Content::load(reader)?),
         ModelConfig::Rules(_) => Box::new(crate::rules::Rules::load(reader)?),
         ModelConfig::Hybrid(_) => Box::new(crate::hybrid::Hybrid::load(reader)?),
+        ModelConfig::Transformer(_) => Box::new(crate::transformer::Sequential::load(reader)?),
     })
 }
