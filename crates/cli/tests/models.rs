@@ -147,3 +147,54 @@ fn sessions_become_training_rows_when_configured() {
     assert_eq!(rows("false"), users);
     assert_eq!(rows("true"), users + sessions);
 }
+
+#[test]
+fn the_transformer_trains_serves_and_evaluates_through_the_cli() {
+    let dir = shop();
+    let small = ["--param", "epochs=3", "--param", "dim=16", "--param", "validate_every=1"];
+    let mut args = vec!["train", "--model", "transformer", "--json"];
+    args.extend(small);
+    let out = aisle(dir.path(), &args);
+    assert!(out.status.success(), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["model"], "transformer", "{report}");
+    assert_eq!(report["config"]["dim"], 16, "{report}");
+
+    let recommend = ["recommend", "--user", "u-000001", "--model", "transformer", "--k", "5"];
+    let out = aisle(dir.path(), &[&recommend[..], &["--json"]].concat());
+    assert!(out.status.success(), "{}", text(&out));
+    let recs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(recs["items"].as_array().map(Vec::len), Some(5), "{recs}");
+
+    let report_path = dir.path().join("transformer.json");
+    let out = aisle(
+        dir.path(),
+        &[
+            "eval",
+            "--split",
+            "loo",
+            "--protocol",
+            "full",
+            "--models",
+            "transformer",
+            "--k",
+            "10",
+            "--param",
+            "transformer.epochs=2",
+            "--param",
+            "transformer.dim=16",
+            "--json",
+            report_path.to_str().expect("path"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).expect("report"))
+            .expect("JSON");
+    let ndcg = report["models"]["transformer"]["NDCG@10"].as_f64().expect("NDCG@10");
+    assert!((0.0..=1.0).contains(&ndcg), "{report}");
+
+    let out = aisle(dir.path(), &["train", "--model", "transformer", "--param", "heads=3"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("heads"), "{}", text(&out));
+}
