@@ -183,6 +183,7 @@ pub(crate) fn evaluate_with<C: Trainable>(
             baskets: dataset.baskets,
             threads: config.threads,
             progress: None,
+            work_dir: None,
         };
         let started = Instant::now();
         let model = pool.install(|| chosen.fit(&data)).map_err(|e| Error::model(label, e))?;

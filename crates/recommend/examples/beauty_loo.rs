@@ -127,6 +127,7 @@ fn run() -> Result<(), String> {
         baskets: &[],
         threads: options.threads,
         progress: None,
+        work_dir: None,
     };
     let started = Instant::now();
     let model = registry::fit(&options.model, &data).map_err(|e| e.to_string())?;

@@ -9,7 +9,8 @@
 //! what the evaluation harness uses.
 //!
 //! This crate is pure computation: no IO beyond reading and writing artifact streams it is
-//! handed, no HTTP, no store access. Data arrives as an [`aisle_domain::InteractionMatrix`].
+//! handed and the checkpoints a long fit keeps in the work directory it is handed
+//! ([`TrainData::work_dir`]); no HTTP, no store access. Data arrives as an [`aisle_domain::InteractionMatrix`].
 
 pub mod als;
 pub mod artifact;
@@ -45,6 +46,9 @@ pub struct TrainData<'a> {
     pub threads: usize,
     /// Told how a long fit is going (the transformer reports steps, loss and validation NDCG).
     pub progress: Option<&'a (dyn Fn(&FitProgress) + Sync)>,
+    /// Where a long fit may keep checkpoints, to resume after an interruption (the transformer
+    /// does); `None` keeps nothing on disk.
+    pub work_dir: Option<&'a std::path::Path>,
 }
 
 impl std::fmt::Debug for TrainData<'_> {

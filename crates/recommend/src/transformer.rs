@@ -1,5 +1,8 @@
 //! `transformer`: the sequential model of [`aisle_sequential`] behind the [`Recommender`] trait.
 //!
+//! Given a work directory, training keeps a checkpoint there after every validation and resumes
+//! from it when interrupted (a checkpoint from other data or settings is discarded).
+//!
 //! Training reads each matrix row as a sequence ordered by the time of its latest event;
 //! the items' attribute tokens, categories and brand become attribute embeddings. Scoring orders
 //! a query's history the same way (by [`Query::millis`]; in the given order when times are
@@ -8,6 +11,7 @@
 //! preference); items added to the catalog after training are ignored until the next training.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use aisle_sequential::{Catalog, Progress, TrainOptions, Transformer};
 
@@ -71,8 +75,25 @@ pub fn fit(config: &TransformerConfig, data: &TrainData<'_>) -> Result<Sequentia
             });
         }
     };
-    let options = TrainOptions { progress: Some(&report), ..Default::default() };
-    let train = || aisle_sequential::train(config, &catalog, &sequences, &options);
+    let options = TrainOptions {
+        progress: Some(&report),
+        checkpoint_dir: data.work_dir.map(Path::to_path_buf),
+        resume: true,
+        ..Default::default()
+    };
+    let train = || {
+        let trained = aisle_sequential::train(config, &catalog, &sequences, &options);
+        match (trained, &options.checkpoint_dir) {
+            // A checkpoint left by an interrupted run on other data or settings: start over.
+            (Err(aisle_sequential::Error::Checkpoint(reason)), Some(dir)) => {
+                tracing::warn!(%reason, "not resuming the transformer; training from the start");
+                let fresh = TrainOptions { resume: false, ..options.clone() };
+                let _ = std::fs::remove_dir_all(dir);
+                aisle_sequential::train(config, &catalog, &sequences, &fresh)
+            }
+            (trained, _) => trained,
+        }
+    };
     let model = match data.threads {
         0 => train(),
         n => rayon::ThreadPoolBuilder::new()
@@ -82,6 +103,10 @@ pub fn fit(config: &TransformerConfig, data: &TrainData<'_>) -> Result<Sequentia
             .install(train),
     }
     .map_err(from_sequential)?;
+    if let Some(dir) = data.work_dir {
+        // The finished model is the caller's to save; the checkpoint has served its purpose.
+        let _ = std::fs::remove_dir_all(dir);
+    }
     Ok(Sequential { model })
 }
 

@@ -45,7 +45,14 @@ fn baskets() -> Vec<Vec<u32>> {
 fn train(name: &str, matrix: &InteractionMatrix) -> (ModelConfig, Box<dyn Recommender>) {
     let config = ModelConfig::default_for(name).expect("listed model");
     let (items, baskets) = (texts(), baskets());
-    let data = TrainData { matrix, items: &items, baskets: &baskets, threads: 2, progress: None };
+    let data = TrainData {
+        matrix,
+        items: &items,
+        baskets: &baskets,
+        threads: 2,
+        progress: None,
+        work_dir: None,
+    };
     let model = registry::fit(&config, &data).unwrap_or_else(|e| panic!("{name}: {e}"));
     (config, model)
 }
@@ -96,8 +103,14 @@ fn every_model_refuses_an_empty_matrix() {
     let empty = InteractionMatrix::from_columns(0, 0, &[], &[], &[], &[]);
     for &name in MODEL_NAMES {
         let config = ModelConfig::default_for(name).expect("listed model");
-        let data =
-            TrainData { matrix: &empty, items: &[], baskets: &[], threads: 1, progress: None };
+        let data = TrainData {
+            matrix: &empty,
+            items: &[],
+            baskets: &[],
+            threads: 1,
+            progress: None,
+            work_dir: None,
+        };
         match registry::fit(&config, &data) {
             Err(Error::NoData { .. }) => {}
             other => panic!("{name}: expected NoData, got {:?}", other.map(|m| m.name())),
@@ -170,7 +183,14 @@ fn item_knn_scores_sum_neighbour_similarities() {
     for (key, value) in [("similarity", "cosine"), ("shrink", "0")] {
         config.set(key, value).expect("set");
     }
-    let data = TrainData { matrix: &m, items: &[], baskets: &[], threads: 1, progress: None };
+    let data = TrainData {
+        matrix: &m,
+        items: &[],
+        baskets: &[],
+        threads: 1,
+        progress: None,
+        work_dir: None,
+    };
     let model = registry::fit(&config, &data).expect("fit");
     let out =
         scores(model.as_ref(), &Query { user: None, items: &[0], weights: &[5.0], millis: &[] });

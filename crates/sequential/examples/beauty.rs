@@ -10,6 +10,9 @@ use std::time::Instant;
 
 use aisle_sequential::{train_with_summary, Catalog, Progress, TrainOptions, TransformerConfig};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let path = args.first().ok_or("give the data file")?;

@@ -9,6 +9,9 @@ use std::time::Instant;
 use aisle_sequential::{train, Catalog, TrainOptions, TransformerConfig};
 use rand::{Rng, SeedableRng};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |flag: &str| -> Option<&str> {

@@ -11,6 +11,9 @@ use aisle_sequential::{train, Catalog, Progress, TrainOptions, TransformerConfig
 
 const WARMUP_STEPS: usize = 5;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |flag: &str| -> Option<&str> {

@@ -19,7 +19,7 @@ use crate::score::ndcg_at_10;
 use crate::{Error, Result, Transformer, TransformerConfig};
 
 /// Where training reports to and keeps its state.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct TrainOptions<'a> {
     /// Save a checkpoint here after every validation (`checkpoint.seq`), and resume from it when
     /// it exists and [`TrainOptions::resume`] is set.

@@ -67,6 +67,7 @@ pub(crate) fn search<C: Trainable>(
         baskets: run.baskets,
         threads: run.threads,
         progress: None,
+        work_dir: None,
     };
     // A hybrid searched on its weights alone: train the components once, re-weight per trial.
     let only_weights = spec.params.iter().all(|p| p.key == "weights");

@@ -23,7 +23,10 @@ fn config() -> BprConfig {
 }
 
 fn train(config: &BprConfig, m: &InteractionMatrix, threads: usize) -> Result<Bpr> {
-    fit(config, &TrainData { matrix: m, items: &[], baskets: &[], threads, progress: None })
+    fit(
+        config,
+        &TrainData { matrix: m, items: &[], baskets: &[], threads, progress: None, work_dir: None },
+    )
 }
 
 fn scores(model: &Bpr, query: &Query<'_>) -> Vec<f32> {

@@ -40,7 +40,14 @@ fn small() -> TransformerConfig {
 fn fitted() -> (ModelConfig, Box<dyn Recommender>) {
     let matrix = cycles();
     let config = ModelConfig::Transformer(small());
-    let data = TrainData { matrix: &matrix, items: &[], baskets: &[], threads: 1, progress: None };
+    let data = TrainData {
+        matrix: &matrix,
+        items: &[],
+        baskets: &[],
+        threads: 1,
+        progress: None,
+        work_dir: None,
+    };
     let model = registry::fit(&config, &data).expect("fit");
     (config, model)
 }
@@ -93,7 +100,14 @@ fn empty_and_unknown_histories_have_a_defined_result() {
 #[test]
 fn training_needs_sequences_of_two() {
     let matrix = InteractionMatrix::from_columns(2, 3, &[0, 1], &[0, 1], &[1.0, 1.0], &[0, 0]);
-    let data = TrainData { matrix: &matrix, items: &[], baskets: &[], threads: 1, progress: None };
+    let data = TrainData {
+        matrix: &matrix,
+        items: &[],
+        baskets: &[],
+        threads: 1,
+        progress: None,
+        work_dir: None,
+    };
     let error = fit(&small(), &data).expect_err("trained on nothing");
     assert!(error.to_string().contains("two or more items"), "{error}");
     let bad = TransformerConfig { heads: 3, ..small() };
@@ -113,4 +127,26 @@ fn shared_tokens_become_attributes() {
     assert_eq!(catalog.attributes[0].len(), 2);
     assert_eq!(catalog.attributes[1].len(), 1);
     assert_eq!(catalog.attributes[2].len(), 1);
+}
+
+#[test]
+fn a_work_directory_holds_checkpoints_only_while_training() {
+    let matrix = cycles();
+    let dir = tempfile::tempdir().expect("dir");
+    let work = dir.path().join("work");
+    // A stale checkpoint from another catalog is discarded, not an error.
+    std::fs::create_dir_all(&work).expect("mkdir");
+    std::fs::write(work.join("checkpoint.seq"), b"AISLESEQ stale").expect("write");
+    let config = TransformerConfig { epochs: 4, validate_every: 2, ..small() };
+    let data = TrainData {
+        matrix: &matrix,
+        items: &[],
+        baskets: &[],
+        threads: 1,
+        progress: None,
+        work_dir: Some(&work),
+    };
+    let model = fit(&config, &data).expect("fit");
+    assert_eq!(model.n_items(), 12);
+    assert!(!work.exists(), "the checkpoint is removed once the model is trained");
 }
