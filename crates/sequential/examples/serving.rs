@@ -81,7 +81,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The 10 best items not in the sequence.
 fn top_10(scores: &[f32], seen: &[u32]) -> Vec<u32> {
-    let mut candidates: Vec<u32> = (0..scores.len() as u32).filter(|i| !seen.contains(i)).collect();
+    let mut excluded = vec![false; scores.len()];
+    seen.iter().for_each(|&i| excluded[i as usize] = true);
+    let mut candidates: Vec<u32> =
+        (0..scores.len() as u32).filter(|&i| !excluded[i as usize]).collect();
     let k = 10.min(candidates.len());
     if k > 0 {
         candidates.select_nth_unstable_by(k - 1, |&a, &b| {
