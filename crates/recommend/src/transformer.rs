@@ -82,19 +82,19 @@ pub fn fit(config: &TransformerConfig, data: &TrainData<'_>) -> Result<Sequentia
         ..Default::default()
     };
     let train = || {
-        let trained = aisle_sequential::train(config, &catalog, &sequences, &options);
+        let trained = aisle_sequential::train_with_summary(config, &catalog, &sequences, &options);
         match (trained, &options.checkpoint_dir) {
             // A checkpoint left by an interrupted run on other data or settings: start over.
             (Err(aisle_sequential::Error::Checkpoint(reason)), Some(dir)) => {
                 tracing::warn!(%reason, "not resuming the transformer; training from the start");
                 let fresh = TrainOptions { resume: false, ..options.clone() };
                 let _ = std::fs::remove_dir_all(dir);
-                aisle_sequential::train(config, &catalog, &sequences, &fresh)
+                aisle_sequential::train_with_summary(config, &catalog, &sequences, &fresh)
             }
             (trained, _) => trained,
         }
     };
-    let model = match data.threads {
+    let (model, summary) = match data.threads {
         0 => train(),
         n => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -103,6 +103,14 @@ pub fn fit(config: &TransformerConfig, data: &TrainData<'_>) -> Result<Sequentia
             .install(train),
     }
     .map_err(from_sequential)?;
+    tracing::info!(
+        epochs = summary.epochs,
+        best_epoch = summary.best_epoch,
+        best_validation_ndcg_at_10 = summary.best_ndcg,
+        stopped_by = %summary.stopped_by,
+        seconds = summary.seconds,
+        "transformer trained"
+    );
     if let Some(dir) = data.work_dir {
         // The finished model is the caller's to save; the checkpoint has served its purpose.
         let _ = std::fs::remove_dir_all(dir);
