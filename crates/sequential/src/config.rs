@@ -24,9 +24,9 @@ pub struct TransformerConfig {
     /// Sequences per training step.
     pub batch_size: usize,
     /// Peak learning rate.
-    pub learning_rate: f32,
+    pub learning_rate: f64,
     /// AdamW decoupled weight decay.
-    pub weight_decay: f32,
+    pub weight_decay: f64,
     /// Steps of linear learning-rate warm-up.
     pub warmup_steps: usize,
     /// Most epochs to train.

@@ -177,8 +177,8 @@ pub fn train_with_summary(
             let positions = hidden.index_select(&valid, 0)?;
             let loss = catalog_cross_entropy(&positions, &table, &batch.targets)?;
             let grads = loss.backward()?;
-            let rate = warmup(config.learning_rate, config.warmup_steps, adam.step + 1);
-            adam.step(&vars, &grads, rate, config.weight_decay)?;
+            let rate = warmup(config.learning_rate as f32, config.warmup_steps, adam.step + 1);
+            adam.step(&vars, &grads, rate, config.weight_decay as f32)?;
             loss_sum += f64::from(loss.to_scalar::<f32>()?);
             if let Some(report) = options.progress {
                 report(&Progress {
