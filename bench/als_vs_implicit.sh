@@ -24,14 +24,10 @@ threads="${ALS_THREADS:-1,2}"
 iterations="${ALS_ITERATIONS:-15}"
 peer="--iterations $iterations --alpha ${ALS_PEER_ALPHA:-80} --regularization ${ALS_PEER_REG:-30}"
 extra="${ALS_BENCH_ARGS:-}"
-printf 'machine: %s, %s cores, %s GiB RAM, %s\n' \
-  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(getconf _NPROCESSORS_ONLN)" \
-  "$(awk '/MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo)" "$(uname -sr)"
+source "$bench_root/bench/machine.sh"
+echo "machine: $(machine)"
 
-venv="$bench_root/bench/.venv"
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-fi
+peer_venv
 if ! "$venv/bin/python" -c "import implicit, threadpoolctl, scipy" 2>/dev/null; then
   "$venv/bin/pip" install -q "implicit>=0.7,<0.8" threadpoolctl numpy scipy
 fi

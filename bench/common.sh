@@ -7,10 +7,6 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$bench_root/target}"
 shared_data="${AISLE_SHARED_DATA:-$bench_root/../shared/data}"
 cargo build --release -q -p aisle-cli --manifest-path "$bench_root/Cargo.toml"
 aisle_bin="$CARGO_TARGET_DIR/release/aisle"
-machine() {
-  printf '%s, %s cores, %s GiB RAM, %s\n' \
-    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(nproc)" \
-    "$(awk '/MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo)" "$(uname -sr)"
-}
+source "$bench_root/bench/machine.sh"
 scratch=$(mktemp -d /tmp/aisle-bench.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT

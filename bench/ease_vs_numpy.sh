@@ -15,17 +15,10 @@ lambda="${EASE_LAMBDA:-50}"
 dataset="${EASE_DATASET:-beauty}"
 methods="${EASE_PEER_METHODS:-inv potri potri32}"
 
-machine() {
-  printf '%s, %s cores, %s GiB RAM, %s\n' \
-    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(nproc)" \
-    "$(awk '/MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo)" "$(uname -sr)"
-}
+source "$bench_root/bench/machine.sh"
 echo "machine: $(machine); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-venv="$bench_root/bench/.venv"
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-fi
+peer_venv
 if ! "$venv/bin/python" -c 'import numpy, scipy, threadpoolctl' 2>/dev/null; then
   "$venv/bin/pip" install -q numpy scipy threadpoolctl
 fi

@@ -19,9 +19,8 @@ for run in 1 2 3; do
   best=$(python3 -c "import json; print(min($best, json.loads('''$report''')['seconds']))")
 done
 echo "aisle, best of 3: $best s"
-venv="$bench_root/bench/.venv"
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
+peer_venv
+if ! "$venv/bin/python" -c 'import numpy, scipy' 2>/dev/null; then
   "$venv/bin/pip" install -q numpy scipy
 fi
 peer=$(/usr/bin/time -f "peer peak RSS %M KiB" "$venv/bin/python" "$bench_root/bench/peers/matrix_scipy.py" "$dir/aisle.db" 2>&1)

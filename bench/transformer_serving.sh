@@ -10,9 +10,8 @@ set -euo pipefail
 bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$bench_root/target}"
 data_dir="${AISLE_DATA_DIR:-$bench_root/../shared/data}"
-printf 'machine: %s, %s cores, %s GiB RAM, %s\n' \
-  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(getconf _NPROCESSORS_ONLN)" \
-  "$(awk '/MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo)" "$(uname -sr)"
+source "$bench_root/bench/machine.sh"
+echo "machine: $(machine)"
 cargo build --release -q -p aisle-sequential --example serving --manifest-path "$bench_root/Cargo.toml"
 "$CARGO_TARGET_DIR/release/examples/serving" --data "$data_dir/amazon-beauty-s3rec/Beauty.txt" \
   --queries "${SERVING_QUERIES:-2000}" --batch "${SERVING_BATCH:-256}"

@@ -27,14 +27,10 @@ data_dir="${AISLE_DATA_DIR:-$bench_root/../shared/data}"
 beauty="$data_dir/amazon-beauty-s3rec/Beauty.txt"
 steps="${SASREC_STEPS:-175}"
 config="--batch-size 128 --dim 64 --blocks 2 --heads 2 --max-len 50 --dropout 0.2 --seed 7"
-printf 'machine: %s, %s cores, %s GiB RAM, %s\n' \
-  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(getconf _NPROCESSORS_ONLN)" \
-  "$(awk '/MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo)" "$(uname -sr)"
+source "$bench_root/bench/machine.sh"
+echo "machine: $(machine)"
 
-venv="$bench_root/bench/.venv"
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-fi
+peer_venv
 if ! "$venv/bin/python" -c "import torch, numpy" 2>/dev/null; then
   echo "installing torch for CPU use (pip's notice that triton and cuda-bindings are missing is expected)"
   "$venv/bin/pip" install -q numpy

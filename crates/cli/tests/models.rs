@@ -167,26 +167,11 @@ fn the_transformer_trains_serves_and_evaluates_through_the_cli() {
     assert_eq!(recs["items"].as_array().map(Vec::len), Some(5), "{recs}");
 
     let report_path = dir.path().join("transformer.json");
-    let out = aisle(
-        dir.path(),
-        &[
-            "eval",
-            "--split",
-            "loo",
-            "--protocol",
-            "full",
-            "--models",
-            "transformer",
-            "--k",
-            "10",
-            "--param",
-            "transformer.epochs=2",
-            "--param",
-            "transformer.dim=16",
-            "--json",
-            report_path.to_str().expect("path"),
-        ],
-    );
+    let small_eval = "eval --split loo --protocol full --models transformer --k 10 \
+                      --param transformer.epochs=2 --param transformer.dim=16 --json";
+    let mut args: Vec<&str> = small_eval.split_whitespace().collect();
+    args.push(report_path.to_str().expect("path"));
+    let out = aisle(dir.path(), &args);
     assert!(out.status.success(), "{}", text(&out));
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report_path).expect("report"))

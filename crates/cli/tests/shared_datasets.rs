@@ -136,27 +136,32 @@ fn uci_online_retail_imports_all_541909_lines() {
 const ONLINE_RETAIL_COUNTS: &[(&str, u64)] =
     &[("events", 540_570), ("orders", 24_561), ("items", 3_956), ("sessions", 2_371)];
 
+/// Runs `aisle eval` (full ranking, K = 10, no tuning) with `args` on an imported store and
+/// returns `model`'s NDCG@10 (purchases weigh 1, as in BENCHMARKS.md).
+fn eval_ndcg_at_10(store: &Path, split: &str, model: &str, params: &[&str]) -> f64 {
+    let json = store.join("eval.json");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aisle"));
+    command.arg("--data-dir").arg(store);
+    command.args(["--log", "warn", "eval", "--split", split, "--protocol", "full"]);
+    command.args(["--models", model, "--no-tune", "--k", "10", "--json"]).arg(&json);
+    for param in params {
+        command.args(["--param", param]);
+    }
+    let out = command.env("AISLE_WEIGHTS__PURCHASE", "1").output().expect("aisle runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("report")).expect("JSON");
+    report["models"][model]["NDCG@10"].as_f64().unwrap_or(0.0)
+}
+
 /// An accuracy regression guard on real data: EASE on MovieLens-100k under RecBole's protocol
 /// (random 8:1:1 per user, seed 42, full ranking) must keep the published bar of BENCHMARKS.md.
 #[test]
 fn movielens_100k_ease_keeps_ndcg_at_10_above_0_33() {
     let Some(data) = shared_data() else { return };
     let (_, _, dir) = import("movielens", &[data.join("movielens-100k")]);
-    let json = dir.path().join("eval.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_aisle"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["--log", "warn", "eval", "--split", "ratio:0.8,0.1,0.1", "--protocol", "full"])
-        .args(["--models", "ease", "--param", "ease.lambda=500", "--no-tune", "--k", "10"])
-        .arg("--json")
-        .arg(&json)
-        .output()
-        .expect("aisle runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).expect("report")).expect("JSON");
-    let ndcg = report["models"]["ease"]["NDCG@10"].as_f64().unwrap_or(0.0);
-    assert!(ndcg >= 0.33, "EASE NDCG@10 on ML-100k fell to {ndcg}: {report}");
+    let ndcg = eval_ndcg_at_10(dir.path(), "ratio:0.8,0.1,0.1", "ease", &["ease.lambda=500"]);
+    assert!(ndcg >= 0.33, "EASE NDCG@10 on ML-100k fell to {ndcg}");
 }
 
 /// The same guard on Amazon Beauty (full ranking, leave-one-out): item-kNN must stay above its
@@ -164,24 +169,9 @@ fn movielens_100k_ease_keeps_ndcg_at_10_above_0_33() {
 #[test]
 fn amazon_beauty_item_knn_keeps_ndcg_at_10_above_its_peer() {
     let Some(data) = shared_data() else { return };
-    let dir = data.join("amazon-beauty-s3rec");
-    let (_, _, store) = import("s3rec", &[dir.join("Beauty.txt")]);
-    let json = store.path().join("eval.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_aisle"))
-        .arg("--data-dir")
-        .arg(store.path())
-        .args(["--log", "warn", "eval", "--split", "loo", "--protocol", "full"])
-        .args(["--models", "item-knn", "--no-tune", "--k", "10"])
-        .arg("--json")
-        .arg(&json)
-        .env("AISLE_WEIGHTS__PURCHASE", "1")
-        .output()
-        .expect("aisle runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).expect("report")).expect("JSON");
-    let ndcg = report["models"]["item-knn"]["NDCG@10"].as_f64().unwrap_or(0.0);
-    assert!(ndcg >= 0.0376, "item-kNN NDCG@10 on Beauty fell to {ndcg}: {report}");
+    let (_, _, store) = import("s3rec", &[data.join("amazon-beauty-s3rec").join("Beauty.txt")]);
+    let ndcg = eval_ndcg_at_10(store.path(), "loo", "item-knn", &[]);
+    assert!(ndcg >= 0.0376, "item-kNN NDCG@10 on Beauty fell to {ndcg}");
 }
 
 /// A learning guard for the transformer on Amazon Beauty: six epochs (about two minutes) must
@@ -190,23 +180,7 @@ fn amazon_beauty_item_knn_keeps_ndcg_at_10_above_its_peer() {
 #[test]
 fn amazon_beauty_transformer_learns_within_six_epochs() {
     let Some(data) = shared_data() else { return };
-    let dir = data.join("amazon-beauty-s3rec");
-    let (_, _, store) = import("s3rec", &[dir.join("Beauty.txt")]);
-    let json = store.path().join("eval.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_aisle"))
-        .arg("--data-dir")
-        .arg(store.path())
-        .args(["--log", "warn", "eval", "--split", "loo", "--protocol", "full"])
-        .args(["--models", "transformer", "--no-tune", "--k", "10"])
-        .args(["--param", "transformer.epochs=6"])
-        .arg("--json")
-        .arg(&json)
-        .env("AISLE_WEIGHTS__PURCHASE", "1")
-        .output()
-        .expect("aisle runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).expect("report")).expect("JSON");
-    let ndcg = report["models"]["transformer"]["NDCG@10"].as_f64().unwrap_or(0.0);
-    assert!(ndcg >= 0.02, "transformer NDCG@10 on Beauty after 6 epochs fell to {ndcg}: {report}");
+    let (_, _, store) = import("s3rec", &[data.join("amazon-beauty-s3rec").join("Beauty.txt")]);
+    let ndcg = eval_ndcg_at_10(store.path(), "loo", "transformer", &["transformer.epochs=6"]);
+    assert!(ndcg >= 0.02, "transformer NDCG@10 on Beauty after 6 epochs fell to {ndcg}");
 }

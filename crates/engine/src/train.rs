@@ -76,12 +76,12 @@ impl Engine {
         // Checkpoints of an interrupted fit live beside the model's versions.
         let work_dir = self.config.data_dir.join("models").join(config.name()).join("work");
         let data = TrainData {
-            matrix: &set.matrix,
             items: &set.items,
             baskets: &set.baskets,
             threads: request.threads,
             progress,
             work_dir: Some(&work_dir),
+            ..TrainData::new(&set.matrix)
         };
         let fit_started = Instant::now();
         let model = registry::fit(&config, &data)?;

@@ -178,12 +178,10 @@ pub(crate) fn evaluate_with<C: Trainable>(
             }
         };
         let data = TrainData {
-            matrix: &last.train,
             items: dataset.items,
             baskets: dataset.baskets,
             threads: config.threads,
-            progress: None,
-            work_dir: None,
+            ..TrainData::new(&last.train)
         };
         let started = Instant::now();
         let model = pool.install(|| chosen.fit(&data)).map_err(|e| Error::model(label, e))?;

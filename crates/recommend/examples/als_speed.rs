@@ -188,8 +188,7 @@ fn train_als(
     m: &InteractionMatrix,
     threads: usize,
 ) -> Res<(als::Als, f64, f64)> {
-    let data =
-        TrainData { matrix: m, items: &[], baskets: &[], threads, progress: None, work_dir: None };
+    let data = TrainData { threads, ..TrainData::new(m) };
     let started = Instant::now();
     let mut last = None::<Instant>;
     let mut per_iteration = vec![];
@@ -284,14 +283,7 @@ fn main() -> Res<()> {
             };
             let threads = args.threads.first().copied().unwrap_or(1);
             let started = Instant::now();
-            let data = TrainData {
-                matrix: &m,
-                items: &[],
-                baskets: &[],
-                threads,
-                progress: None,
-                work_dir: None,
-            };
+            let data = TrainData { threads, ..TrainData::new(&m) };
             let model = bpr::fit(&config, &data)?;
             let seconds = started.elapsed().as_secs_f64();
             let (hr, ndcg) = evaluate(&model, &m, &targets);

@@ -121,14 +121,7 @@ fn run() -> Result<(), String> {
         matrix.nnz()
     );
 
-    let data = TrainData {
-        matrix: &matrix,
-        items: &[],
-        baskets: &[],
-        threads: options.threads,
-        progress: None,
-        work_dir: None,
-    };
+    let data = TrainData { threads: options.threads, ..TrainData::new(&matrix) };
     let started = Instant::now();
     let model = registry::fit(&options.model, &data).map_err(|e| e.to_string())?;
     let fit_seconds = started.elapsed().as_secs_f64();

@@ -147,14 +147,7 @@ fn parse_args() -> Result<Options, String> {
 fn train(split: &Split, config: &EaseConfig, threads: usize) -> Result<(Ease, f64), String> {
     let matrix = to_matrix(split);
     let started = Instant::now();
-    let data = TrainData {
-        matrix: &matrix,
-        items: &[],
-        baskets: &[],
-        threads,
-        progress: None,
-        work_dir: None,
-    };
+    let data = TrainData { threads, ..TrainData::new(&matrix) };
     let mut stages: Vec<(ease::Stage, Instant)> = Vec::new();
     let model =
         ease::fit_with_progress(config, &data, &mut |stage| stages.push((stage, Instant::now())))

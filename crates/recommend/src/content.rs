@@ -258,14 +258,7 @@ mod tests {
         ];
         // Only items 0-2 have interactions; item 3 is new.
         let matrix = InteractionMatrix::from_columns(1, 4, &[0, 0], &[0, 2], &[1.0; 2], &[0; 2]);
-        let data = TrainData {
-            matrix: &matrix,
-            items: &items,
-            baskets: &[],
-            threads: 1,
-            progress: None,
-            work_dir: None,
-        };
+        let data = TrainData { items: &items, threads: 1, ..TrainData::new(&matrix) };
         let model = fit(&ContentConfig::default(), &data).expect("fit");
         let mut scores = vec![f32::NAN; 4];
         model.score(&Query { user: None, items: &[0], weights: &[1.0], millis: &[] }, &mut scores);
@@ -281,14 +274,7 @@ mod tests {
     fn no_text_is_no_data_and_bad_parameters_are_refused() {
         let matrix = InteractionMatrix::from_columns(1, 2, &[0], &[0], &[1.0], &[0]);
         let items = [text(""), text("!!")];
-        let data = TrainData {
-            matrix: &matrix,
-            items: &items,
-            baskets: &[],
-            threads: 1,
-            progress: None,
-            work_dir: None,
-        };
+        let data = TrainData { items: &items, threads: 1, ..TrainData::new(&matrix) };
         assert!(matches!(fit(&ContentConfig::default(), &data), Err(Error::NoData { .. })));
         for config in [
             ContentConfig { neighbours: 0, ..ContentConfig::default() },

@@ -51,6 +51,15 @@ pub struct TrainData<'a> {
     pub work_dir: Option<&'a std::path::Path>,
 }
 
+impl<'a> TrainData<'a> {
+    /// The matrix alone: no item texts or baskets, all cores, no progress hook, no work
+    /// directory. Set the rest with struct update syntax:
+    /// `TrainData { threads: 1, ..TrainData::new(&matrix) }`.
+    pub fn new(matrix: &'a InteractionMatrix) -> Self {
+        Self { matrix, items: &[], baskets: &[], threads: 0, progress: None, work_dir: None }
+    }
+}
+
 impl std::fmt::Debug for TrainData<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TrainData")

@@ -201,7 +201,7 @@ mod tests {
     const DAY: i64 = 86_400_000;
 
     fn data(matrix: &InteractionMatrix) -> TrainData<'_> {
-        TrainData { matrix, items: &[], baskets: &[], threads: 1, progress: None, work_dir: None }
+        TrainData { threads: 1, ..TrainData::new(matrix) }
     }
 
     fn scores(model: &dyn Recommender) -> Vec<f32> {

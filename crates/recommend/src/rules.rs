@@ -239,8 +239,7 @@ mod tests {
         matrix: &InteractionMatrix,
         history: &[u32],
     ) -> Vec<f32> {
-        let data =
-            TrainData { matrix, items: &[], baskets, threads: 1, progress: None, work_dir: None };
+        let data = TrainData { baskets, threads: 1, ..TrainData::new(matrix) };
         let model = fit(&config, &data).expect("fit");
         let mut out = vec![f32::NAN; model.n_items()];
         model.score(&Query { user: None, items: history, weights: &[], millis: &[] }, &mut out);
@@ -288,14 +287,7 @@ mod tests {
     #[test]
     fn nothing_to_mine_and_bad_parameters_are_refused() {
         let empty = InteractionMatrix::from_columns(0, 3, &[], &[], &[], &[]);
-        let data = TrainData {
-            matrix: &empty,
-            items: &[],
-            baskets: &[],
-            threads: 1,
-            progress: None,
-            work_dir: None,
-        };
+        let data = TrainData { threads: 1, ..TrainData::new(&empty) };
         assert!(matches!(fit(&RulesConfig::default(), &data), Err(Error::NoData { .. })));
         for config in [
             RulesConfig { min_support: f64::NAN, ..RulesConfig::default() },

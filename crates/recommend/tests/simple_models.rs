@@ -45,14 +45,7 @@ fn baskets() -> Vec<Vec<u32>> {
 fn train(name: &str, matrix: &InteractionMatrix) -> (ModelConfig, Box<dyn Recommender>) {
     let config = ModelConfig::default_for(name).expect("listed model");
     let (items, baskets) = (texts(), baskets());
-    let data = TrainData {
-        matrix,
-        items: &items,
-        baskets: &baskets,
-        threads: 2,
-        progress: None,
-        work_dir: None,
-    };
+    let data = TrainData { items: &items, baskets: &baskets, threads: 2, ..TrainData::new(matrix) };
     let model = registry::fit(&config, &data).unwrap_or_else(|e| panic!("{name}: {e}"));
     (config, model)
 }
@@ -103,14 +96,7 @@ fn every_model_refuses_an_empty_matrix() {
     let empty = InteractionMatrix::from_columns(0, 0, &[], &[], &[], &[]);
     for &name in MODEL_NAMES {
         let config = ModelConfig::default_for(name).expect("listed model");
-        let data = TrainData {
-            matrix: &empty,
-            items: &[],
-            baskets: &[],
-            threads: 1,
-            progress: None,
-            work_dir: None,
-        };
+        let data = TrainData { threads: 1, ..TrainData::new(&empty) };
         match registry::fit(&config, &data) {
             Err(Error::NoData { .. }) => {}
             other => panic!("{name}: expected NoData, got {:?}", other.map(|m| m.name())),
@@ -183,14 +169,7 @@ fn item_knn_scores_sum_neighbour_similarities() {
     for (key, value) in [("similarity", "cosine"), ("shrink", "0")] {
         config.set(key, value).expect("set");
     }
-    let data = TrainData {
-        matrix: &m,
-        items: &[],
-        baskets: &[],
-        threads: 1,
-        progress: None,
-        work_dir: None,
-    };
+    let data = TrainData { threads: 1, ..TrainData::new(&m) };
     let model = registry::fit(&config, &data).expect("fit");
     let out =
         scores(model.as_ref(), &Query { user: None, items: &[0], weights: &[5.0], millis: &[] });

@@ -5,10 +5,13 @@
 //!
 //! `cargo run --release -p aisle-sequential --example beauty -- PATH [ATTRIBUTES.json] [key=value...]`
 
+mod support;
+
 use std::collections::HashMap;
 use std::time::Instant;
 
 use aisle_sequential::{train_with_summary, Catalog, Progress, TrainOptions, TransformerConfig};
+use support::read_sequences;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -24,21 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             serde_json::from_str(value).unwrap_or(serde_json::Value::String(value.into()));
     }
     let config: TransformerConfig = serde_json::from_value(config)?;
-    let text = std::fs::read_to_string(path)?;
-    let mut users: HashMap<u64, Vec<u32>> = HashMap::new();
-    let mut order = Vec::new();
-    let mut n_items = 0;
-    for line in text.lines() {
-        let mut fields = line.split_whitespace().map(|f| f.parse::<u64>());
-        let Some(Ok(user)) = fields.next() else { continue };
-        let items: Vec<u32> = fields.filter_map(|f| f.ok()).map(|i| i as u32 - 1).collect();
-        n_items = n_items.max(items.iter().copied().max().unwrap_or(0) as usize + 1);
-        if !users.contains_key(&user) {
-            order.push(user);
-        }
-        users.entry(user).or_default().extend(items);
-    }
-    let sequences: Vec<Vec<u32>> = order.iter().map(|u| users[u].clone()).collect();
+    let (sequences, n_items) = read_sequences(path)?;
     let mut catalog = Catalog::plain(n_items);
     if let Some(attributes_path) = attributes_path {
         let map: HashMap<String, Vec<u32>> =

@@ -4,37 +4,26 @@
 //!
 //! `serving --data Beauty.txt [--queries 2000] [--batch 256] [--epochs 1]`
 
+mod support;
+
 use std::time::Instant;
 
 use aisle_sequential::{train, Catalog, TrainOptions, TransformerConfig};
 use rand::{Rng, SeedableRng};
+use support::{read_sequences, Flags};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let value = |flag: &str| -> Option<&str> {
-        args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).map(String::as_str)
-    };
-    let number = |flag: &str, default: usize| -> Result<usize, Box<dyn std::error::Error>> {
-        Ok(value(flag).map(str::parse).transpose()?.unwrap_or(default))
-    };
-    let path = value("--data").ok_or("give --data PATH")?;
-    let (queries, batch, epochs) =
-        (number("--queries", 2000)?, number("--batch", 256)?, number("--epochs", 1)?);
-    let mut n_items = 0;
-    let mut sequences = Vec::new();
-    for line in std::fs::read_to_string(path)?.lines() {
-        let items: Vec<u32> = line
-            .split_whitespace()
-            .skip(1)
-            .filter_map(|f| f.parse::<u32>().ok())
-            .map(|i| i - 1)
-            .collect();
-        n_items = n_items.max(items.iter().map(|&i| i as usize + 1).max().unwrap_or(0));
-        sequences.push(items);
-    }
+    let flags = Flags::from_env();
+    let path = flags.value("--data").ok_or("give --data PATH")?;
+    let (queries, batch, epochs) = (
+        flags.number("--queries", 2000)?,
+        flags.number("--batch", 256)?,
+        flags.number("--epochs", 1)?,
+    );
+    let (sequences, n_items) = read_sequences(path)?;
     let config = TransformerConfig { epochs, attributes: false, ..TransformerConfig::default() };
     let model = train(&config, &Catalog::plain(n_items), &sequences, &TrainOptions::default())?;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);

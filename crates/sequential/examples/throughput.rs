@@ -5,9 +5,12 @@
 //! `throughput --data Beauty.txt --steps 175 --batch-size 128 --dim 64 --blocks 2 --heads 2
 //! --max-len 50 --dropout 0.2 --seed 7`
 
+mod support;
+
 use std::sync::Mutex;
 
 use aisle_sequential::{train, Catalog, Progress, TrainOptions, TransformerConfig};
+use support::{read_sequences, Flags};
 
 const WARMUP_STEPS: usize = 5;
 
@@ -15,42 +18,27 @@ const WARMUP_STEPS: usize = 5;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let value = |flag: &str| -> Option<&str> {
-        args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).map(String::as_str)
-    };
-    let number = |flag: &str, default: usize| -> Result<usize, Box<dyn std::error::Error>> {
-        Ok(value(flag).map(str::parse).transpose()?.unwrap_or(default))
-    };
-    let path = value("--data").ok_or("give --data PATH")?;
-    let steps = number("--steps", 100)?;
+    let flags = Flags::from_env();
+    let path = flags.value("--data").ok_or("give --data PATH")?;
+    let steps = flags.number("--steps", 100)?;
     let config = TransformerConfig {
-        batch_size: number("--batch-size", 128)?,
-        dim: number("--dim", 64)?,
-        blocks: number("--blocks", 2)?,
-        heads: number("--heads", 2)?,
-        max_len: number("--max-len", 50)?,
-        dropout: value("--dropout").map(str::parse).transpose()?.unwrap_or(0.2),
-        seed: number("--seed", 7)? as u64,
+        batch_size: flags.number("--batch-size", 128)?,
+        dim: flags.number("--dim", 64)?,
+        blocks: flags.number("--blocks", 2)?,
+        heads: flags.number("--heads", 2)?,
+        max_len: flags.number("--max-len", 50)?,
+        dropout: flags.number("--dropout", 0.2)?,
+        seed: flags.number("--seed", 7)?,
         attributes: false,
         warmup_steps: 0,
         epochs: 1_000_000,
         validate_every: 1_000_000,
         ..TransformerConfig::default()
     };
-    let mut n_items = 0;
-    let mut sequences = Vec::new();
-    for line in std::fs::read_to_string(path)?.lines() {
-        let items: Vec<u32> = line
-            .split_whitespace()
-            .skip(1)
-            .filter_map(|f| f.parse::<u32>().ok())
-            .map(|i| i - 1)
-            .collect();
-        n_items = n_items.max(items.iter().map(|&i| i as usize + 1).max().unwrap_or(0));
-        // Drop the test item; training then holds out the validation item, as the peer does.
-        sequences.push(items[..items.len().saturating_sub(1)].to_vec());
-    }
+    let (sequences, n_items) = read_sequences(path)?;
+    // Drop the test item; training then holds out the validation item, as the peer does.
+    let sequences: Vec<Vec<u32>> =
+        sequences.iter().map(|s| s[..s.len().saturating_sub(1)].to_vec()).collect();
     let clock = Mutex::new((0usize, 0f32, 0f32, 0f32));
     let report = |p: &Progress| {
         if let Ok(mut c) = clock.lock() {

@@ -62,12 +62,10 @@ pub(crate) fn search<C: Trainable>(
         configs.push((assignment, config));
     }
     let data = TrainData {
-        matrix: &tuning.train,
         items: run.items,
         baskets: run.baskets,
         threads: run.threads,
-        progress: None,
-        work_dir: None,
+        ..TrainData::new(&tuning.train)
     };
     // A hybrid searched on its weights alone: train the components once, re-weight per trial.
     let only_weights = spec.params.iter().all(|p| p.key == "weights");

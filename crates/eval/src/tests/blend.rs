@@ -11,14 +11,7 @@ use crate::tests::random_matrix;
 #[test]
 fn blend_scores_like_the_hybrid() {
     let m = random_matrix(40, 60, 6);
-    let data = TrainData {
-        matrix: &m,
-        items: &[],
-        baskets: &[],
-        threads: 1,
-        progress: None,
-        work_dir: None,
-    };
+    let data = TrainData { threads: 1, ..TrainData::new(&m) };
     let components = ["popular", "item-knn"].map(|n| ModelConfig::default_for(n).expect("model"));
     let trained: Vec<Box<dyn Recommender>> =
         components.iter().map(|c| registry::fit(c, &data).expect("fit")).collect();

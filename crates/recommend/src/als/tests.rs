@@ -37,10 +37,7 @@ fn config() -> AlsConfig {
 }
 
 fn train(config: &AlsConfig, m: &InteractionMatrix, threads: usize) -> Result<Als> {
-    fit(
-        config,
-        &TrainData { matrix: m, items: &[], baskets: &[], threads, progress: None, work_dir: None },
-    )
+    fit(config, &TrainData { threads, ..TrainData::new(m) })
 }
 
 fn scores(model: &Als, query: &Query<'_>) -> Vec<f32> {
@@ -203,14 +200,7 @@ fn progress_reports_every_iteration_and_the_loss_falls() {
     let m = blocks();
     let mut seen = vec![];
     let config = AlsConfig { compute_loss: true, iterations: 5, ..config() };
-    let data = TrainData {
-        matrix: &m,
-        items: &[],
-        baskets: &[],
-        threads: 1,
-        progress: None,
-        work_dir: None,
-    };
+    let data = TrainData { threads: 1, ..TrainData::new(&m) };
     fit_with_progress(&config, &data, &mut |it, loss| seen.push((it, loss))).expect("fit");
     assert_eq!(seen.iter().map(|s| s.0).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
     let losses: Vec<f32> = seen.iter().filter_map(|s| s.1).collect();

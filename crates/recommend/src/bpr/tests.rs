@@ -23,10 +23,7 @@ fn config() -> BprConfig {
 }
 
 fn train(config: &BprConfig, m: &InteractionMatrix, threads: usize) -> Result<Bpr> {
-    fit(
-        config,
-        &TrainData { matrix: m, items: &[], baskets: &[], threads, progress: None, work_dir: None },
-    )
+    fit(config, &TrainData { threads, ..TrainData::new(m) })
 }
 
 fn scores(model: &Bpr, query: &Query<'_>) -> Vec<f32> {

@@ -16,17 +16,7 @@ fn matrix(n_users: usize, n_items: usize, pairs: &[(u32, u32, f32)]) -> Interact
 }
 
 fn train(m: &InteractionMatrix, config: &EaseConfig) -> Result<Ease> {
-    fit(
-        config,
-        &TrainData {
-            matrix: m,
-            items: &[],
-            baskets: &[],
-            threads: 1,
-            progress: None,
-            work_dir: None,
-        },
-    )
+    fit(config, &TrainData { threads: 1, ..TrainData::new(m) })
 }
 
 fn scores(model: &Ease, items: &[u32], weights: &[f32]) -> Vec<f32> {

@@ -212,14 +212,7 @@ mod tests {
             weighting: Weighting::None,
             ..UserKnnConfig::default()
         };
-        let data = TrainData {
-            matrix: &m,
-            items: &[],
-            baskets: &[],
-            threads: 1,
-            progress: None,
-            work_dir: None,
-        };
+        let data = TrainData { threads: 1, ..TrainData::new(&m) };
         let model = fit_user_knn(&config, &data).expect("fit");
         let sim = 2.0 / 6f32.sqrt();
         // User 0's stored neighbour is user 1 (never itself).

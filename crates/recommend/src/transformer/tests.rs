@@ -40,14 +40,7 @@ fn small() -> TransformerConfig {
 fn fitted() -> (ModelConfig, Box<dyn Recommender>) {
     let matrix = cycles();
     let config = ModelConfig::Transformer(small());
-    let data = TrainData {
-        matrix: &matrix,
-        items: &[],
-        baskets: &[],
-        threads: 1,
-        progress: None,
-        work_dir: None,
-    };
+    let data = TrainData { threads: 1, ..TrainData::new(&matrix) };
     let model = registry::fit(&config, &data).expect("fit");
     (config, model)
 }
@@ -100,14 +93,7 @@ fn empty_and_unknown_histories_have_a_defined_result() {
 #[test]
 fn training_needs_sequences_of_two() {
     let matrix = InteractionMatrix::from_columns(2, 3, &[0, 1], &[0, 1], &[1.0, 1.0], &[0, 0]);
-    let data = TrainData {
-        matrix: &matrix,
-        items: &[],
-        baskets: &[],
-        threads: 1,
-        progress: None,
-        work_dir: None,
-    };
+    let data = TrainData { threads: 1, ..TrainData::new(&matrix) };
     let error = fit(&small(), &data).expect_err("trained on nothing");
     assert!(error.to_string().contains("two or more items"), "{error}");
     let bad = TransformerConfig { heads: 3, ..small() };
@@ -138,14 +124,7 @@ fn a_work_directory_holds_checkpoints_only_while_training() {
     std::fs::create_dir_all(&work).expect("mkdir");
     std::fs::write(work.join("checkpoint.seq"), b"AISLESEQ stale").expect("write");
     let config = TransformerConfig { epochs: 4, validate_every: 2, ..small() };
-    let data = TrainData {
-        matrix: &matrix,
-        items: &[],
-        baskets: &[],
-        threads: 1,
-        progress: None,
-        work_dir: Some(&work),
-    };
+    let data = TrainData { threads: 1, work_dir: Some(&work), ..TrainData::new(&matrix) };
     let model = fit(&config, &data).expect("fit");
     assert_eq!(model.n_items(), 12);
     assert!(!work.exists(), "the checkpoint is removed once the model is trained");
