@@ -47,6 +47,50 @@ pub enum Command {
     Recommend(RecommendArgs),
     /// Evaluate models offline: split, tune on validation, measure on test, write a report.
     Eval(EvalArgs),
+    /// Run the HTTP API (/v1, OpenAPI at /v1/openapi.json, docs at /v1/docs, /metrics).
+    Serve(ServeArgs),
+    /// Manage the API keys requests carry as `Authorization: Bearer KEY`.
+    Keys(KeysArgs),
+}
+
+/// `aisle serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on, HOST:PORT. Default: server.addr (127.0.0.1:8080).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+}
+
+/// `aisle keys`.
+#[derive(Debug, clap::Args)]
+pub struct KeysArgs {
+    /// What to do with keys.
+    #[command(subcommand)]
+    pub action: KeysAction,
+}
+
+/// `aisle keys ...`.
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Create a key and print it (shown once; only its hash is stored).
+    Create {
+        /// What the key may do: read (recommendations, search), write (events), admin (all).
+        #[arg(long, value_parser = ["read", "write", "admin"])]
+        scope: String,
+        /// A note for people, e.g. `storefront`.
+        #[arg(long, default_value = "")]
+        label: String,
+        /// Print one JSON object with the key and its record.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the keys (ids, scopes, labels; never the keys).
+    List(JsonArg),
+    /// Revoke a key by its id.
+    Revoke {
+        /// The key's id (its second part: aisle_ID_...).
+        id: String,
+    },
 }
 
 /// `--json`.

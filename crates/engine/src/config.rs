@@ -63,6 +63,40 @@ pub struct TrainingConfig {
     pub include_sessions: bool,
 }
 
+/// `[server]`: how `aisle serve` listens and what it lets through.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on when `--addr` is not given.
+    pub addr: String,
+    /// The model behind home feeds, session feeds and re-ranking.
+    pub model: String,
+    /// The model behind similar items (an item-to-item model reads best).
+    pub similar_model: String,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Requests per second each API key may make (0: no limit); bursts up to one second's worth.
+    pub rate_limit_per_key: u32,
+    /// Origins allowed by CORS, comma-separated (`*` for any; empty: no CORS headers).
+    pub cors_origins: String,
+    /// Retrain the serving models every this many minutes (0: only on demand).
+    pub retrain_every_minutes: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            model: "ease".into(),
+            similar_model: "item-knn".into(),
+            max_body_bytes: 8 * 1024 * 1024,
+            rate_limit_per_key: 0,
+            cors_origins: String::new(),
+            retrain_every_minutes: 0,
+        }
+    }
+}
+
 /// Everything Aisle can be told.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -79,6 +113,8 @@ pub struct Config {
     pub weights: EventWeights,
     /// `[training]`.
     pub training: TrainingConfig,
+    /// `[server]`.
+    pub server: ServerConfig,
 }
 
 impl Default for Config {
@@ -90,6 +126,7 @@ impl Default for Config {
             import: ImportConfig::default(),
             weights: EventWeights::default(),
             training: TrainingConfig::default(),
+            server: ServerConfig::default(),
         }
     }
 }

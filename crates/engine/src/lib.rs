@@ -20,6 +20,7 @@ mod import;
 mod matrix;
 mod progress;
 mod recommendations;
+mod serving;
 mod stats;
 mod train;
 mod training_set;
@@ -28,7 +29,7 @@ pub use aisle_ingest::Format;
 pub use aisle_recommend::FitProgress;
 /// Totals of what the store did over the transactions of one job.
 pub use aisle_store::WriteReport as Written;
-pub use config::{Config, ImportConfig, StoreBackend, StoreConfig, TrainingConfig};
+pub use config::{Config, ImportConfig, ServerConfig, StoreBackend, StoreConfig, TrainingConfig};
 pub use error::{Error, Result};
 pub use evaluation::{default_search, EvalOutcome, EvalRequest};
 pub use generate::{GenerateOptions, GenerateReport};
@@ -36,9 +37,10 @@ pub use import::{ImportOptions, ImportReport};
 pub use matrix::{MatrixReport, MatrixRequest};
 pub use progress::Progress;
 pub use recommendations::{RecommendReport, Recommendation};
+pub use serving::{History, Snapshot};
 pub use stats::Stats;
 pub use train::{TrainReport, TrainRequest};
-pub use training_set::TrainingSet;
+pub use training_set::{Offer, TrainingSet};
 
 use std::path::{Path, PathBuf};
 
@@ -85,6 +87,12 @@ impl Engine {
     /// The store, for the crates downstream of the engine that read from it.
     pub fn store(&self) -> &dyn Store {
         self.store.as_ref()
+    }
+
+    /// Writes one batch in one transaction (all or nothing): what the HTTP API's writes go
+    /// through. Validate records before; the store refuses nothing a validated record holds.
+    pub fn write(&self, batch: &aisle_domain::Batch) -> Result<Written> {
+        Ok(self.store.write(batch)?)
     }
 
     /// Where an import's rejected rows go unless the caller names a file.

@@ -2,7 +2,7 @@
 //! history is the query, seen and hidden items are excluded.
 
 use aisle_domain::ExternalId;
-use aisle_recommend::{registry, top_k, Exclusions, Query};
+use aisle_recommend::{top_k, Exclusions, Query};
 use serde::Serialize;
 
 use crate::{Engine, Error, Result};
@@ -37,11 +37,7 @@ impl Engine {
         k: usize,
         keep_seen: bool,
     ) -> Result<RecommendReport> {
-        let files = self.model_files();
-        let version = files.active(model)?.ok_or_else(|| Error::Config {
-            detail: format!("no trained `{model}` model; run `aisle train --model {model}` first"),
-        })?;
-        let (_config, recommender) = registry::load(&mut files.open(&version)?)?;
+        let (version, recommender) = self.load_active(model)?;
         let set = self.training_set()?;
         let user_index = self
             .store
@@ -67,6 +63,6 @@ impl Engine {
                 Some(Recommendation { item: id.to_string(), score })
             })
             .collect();
-        Ok(RecommendReport { model: model.to_string(), version: version.version, items })
+        Ok(RecommendReport { model: model.to_string(), version, items })
     }
 }

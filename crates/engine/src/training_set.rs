@@ -22,6 +22,17 @@ pub struct TrainingSet {
     pub item_ids: Vec<Option<ExternalId>>,
     /// Items never to recommend (hidden by the shop), by item index.
     pub hidden: Vec<bool>,
+    /// Price and availability, by item index, for serving-time filters.
+    pub offers: Vec<Offer>,
+}
+
+/// What a shopper could pay and whether they can buy it now.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Offer {
+    /// Unit price in the item's currency, when known.
+    pub price: Option<f64>,
+    /// In stock / orderable.
+    pub available: bool,
 }
 
 const PAGE: usize = 10_000;
@@ -37,7 +48,10 @@ impl Engine {
         let matrix = self.store.interaction_matrix(&options)?;
         let mut items = vec![ItemText::default(); matrix.n_items];
         let mut item_ids: Vec<Option<ExternalId>> = vec![None; matrix.n_items];
-        let mut hidden = vec![false; matrix.n_items];
+        // Items the listing skips (deleted from the catalog) stay hidden: their history remains,
+        // but they are never recommended.
+        let mut hidden = vec![true; matrix.n_items];
+        let mut offers = vec![Offer { price: None, available: true }; matrix.n_items];
         let mut after = None;
         loop {
             let page = self.store.list_items(after, PAGE)?;
@@ -46,12 +60,16 @@ impl Engine {
                 let Some(slot) = items.get_mut(idx as usize) else { continue };
                 *slot = item_text(&item);
                 hidden[idx as usize] = item.hidden;
+                offers[idx as usize] = Offer {
+                    price: item.price.as_ref().map(|p| p.amount),
+                    available: item.available,
+                };
                 item_ids[idx as usize] = Some(item.id);
             }
             after = Some(last);
         }
         let baskets = self.store.baskets()?;
-        Ok(TrainingSet { matrix, items, baskets, item_ids, hidden })
+        Ok(TrainingSet { matrix, items, baskets, item_ids, hidden, offers })
     }
 }
 

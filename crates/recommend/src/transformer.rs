@@ -71,7 +71,11 @@ pub fn fit(config: &TransformerConfig, data: &TrainData<'_>) -> Result<Sequentia
             progress(&FitProgress {
                 done: ((p.epoch - 1) * p.steps + p.step) as u64,
                 total: (p.epochs * p.steps) as u64,
-                message: format!("epoch {}, loss {:.3}{ndcg}", p.epoch, p.loss),
+                message: if p.refit {
+                    format!("refit on every item, epoch {}, loss {:.3}", p.epoch, p.loss)
+                } else {
+                    format!("epoch {}, loss {:.3}{ndcg}", p.epoch, p.loss)
+                },
             });
         }
     };
@@ -108,6 +112,7 @@ pub fn fit(config: &TransformerConfig, data: &TrainData<'_>) -> Result<Sequentia
         best_epoch = summary.best_epoch,
         best_validation_ndcg_at_10 = summary.best_ndcg,
         stopped_by = %summary.stopped_by,
+        refit_epochs = summary.refit_epochs,
         seconds = summary.seconds,
         "transformer trained"
     );

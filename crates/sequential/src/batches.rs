@@ -37,14 +37,19 @@ pub(crate) struct Holdout {
     pub target: u32,
 }
 
-/// Splits each sequence into a training example and, when it has 3 or more items, a holdout
-/// whose target is the last item (never trained on). Items are shifted to tokens here.
-pub(crate) fn examples(sequences: &[Vec<u32>], max_len: usize) -> (Vec<Example>, Vec<Holdout>) {
+/// Splits each sequence into a training example and, when `hold_out` is set and it has 3 or
+/// more items, a holdout whose target is the last item (never trained on). Items are shifted to
+/// tokens here.
+pub(crate) fn examples(
+    sequences: &[Vec<u32>],
+    max_len: usize,
+    hold_out: bool,
+) -> (Vec<Example>, Vec<Holdout>) {
     let mut train = Vec::with_capacity(sequences.len());
     let mut holdout = Vec::new();
     for sequence in sequences {
         let tokens: Vec<u32> = sequence.iter().map(|&i| i + 1).collect();
-        let trained = if tokens.len() >= 3 {
+        let trained = if hold_out && tokens.len() >= 3 {
             let (context, last) = tokens.split_at(tokens.len() - 1);
             holdout.push(Holdout { context: window(context, max_len).to_vec(), target: last[0] });
             context
@@ -116,7 +121,7 @@ mod tests {
 
     #[test]
     fn holds_out_the_last_item_and_shifts_tokens() {
-        let (train, holdout) = examples(&[vec![0, 1, 2, 3], vec![5, 6], vec![7]], 50);
+        let (train, holdout) = examples(&[vec![0, 1, 2, 3], vec![5, 6], vec![7]], 50, true);
         assert_eq!(holdout, vec![Holdout { context: vec![1, 2, 3], target: 4 }]);
         assert_eq!(
             train,
@@ -128,8 +133,15 @@ mod tests {
     }
 
     #[test]
+    fn without_holdouts_every_item_is_a_target() {
+        let (train, holdout) = examples(&[vec![0, 1, 2, 3], vec![7]], 50, false);
+        assert!(holdout.is_empty());
+        assert_eq!(train, vec![Example { inputs: vec![1, 2, 3], targets: vec![2, 3, 4] }]);
+    }
+
+    #[test]
     fn long_sequences_keep_their_latest_window() {
-        let (train, holdout) = examples(&[(0..10).collect()], 3);
+        let (train, holdout) = examples(&[(0..10).collect()], 3, true);
         assert_eq!(holdout[0].context, vec![7, 8, 9]);
         assert_eq!(train[0].inputs, vec![6, 7, 8]);
         assert_eq!(train[0].targets, vec![7, 8, 9]);

@@ -39,6 +39,11 @@ pub struct TransformerConfig {
     pub time_limit_secs: u64,
     /// Seed for initialisation, batch order and dropout.
     pub seed: u64,
+    /// After early stopping has chosen the number of epochs, train once more from the seed on
+    /// every item, the validation holdouts included, for that many epochs, and keep those
+    /// weights. Costs about as much again as the first run; uses the newest item of every
+    /// sequence, which the first run only validates on.
+    pub refit: bool,
 }
 
 impl Default for TransformerConfig {
@@ -59,6 +64,7 @@ impl Default for TransformerConfig {
             validate_every: 2,
             time_limit_secs: 0,
             seed: 42,
+            refit: true,
         }
     }
 }

@@ -50,6 +50,8 @@ pub struct Progress {
     pub best_ndcg: Option<f32>,
     /// Seconds since training started (this run).
     pub seconds: f32,
+    /// In the refit run ([`TransformerConfig::refit`]), which trains on every item.
+    pub refit: bool,
 }
 
 /// How a training run went.
@@ -69,6 +71,9 @@ pub struct TrainSummary {
     pub sequences: usize,
     /// Validation holdouts.
     pub holdouts: usize,
+    /// Epochs of the refit on every item, when [`TransformerConfig::refit`] ran.
+    #[serde(default)]
+    pub refit_epochs: Option<usize>,
 }
 
 /// Training state a checkpoint carries beyond the weights.
@@ -106,8 +111,42 @@ pub fn train_with_summary(
 ) -> Result<(Transformer, TrainSummary)> {
     config.validate()?;
     check_data(catalog, sequences)?;
+    let (model, mut summary) = run(config, catalog, sequences, options, false)?;
+    if !config.refit || summary.holdouts == 0 || summary.stopped_by == "step limit" {
+        return Ok((model, summary));
+    }
+    // The same schedule, seed and batch order for the chosen number of epochs, now also
+    // training on the items the first run held out.
+    let refit_config = TransformerConfig {
+        epochs: summary.best_epoch.max(1),
+        patience: 0,
+        time_limit_secs: 0,
+        refit: false,
+        ..config.clone()
+    };
+    let refit_options = TrainOptions {
+        checkpoint_dir: options.checkpoint_dir.as_ref().map(|d| d.join("refit")),
+        ..options.clone()
+    };
+    let (mut refitted, refit) = run(&refit_config, catalog, sequences, &refit_options, true)?;
+    summary.seconds += refit.seconds;
+    summary.refit_epochs = Some(refit.epochs);
+    // The two configurations differ only in how long to train, not in the network.
+    refitted.config = config.clone();
+    Ok((refitted, summary))
+}
+
+/// One training run: with holdouts (`refit` false) it validates and stops early; without, it
+/// trains every epoch on every item and keeps the last weights.
+fn run(
+    config: &TransformerConfig,
+    catalog: &Catalog,
+    sequences: &[Vec<u32>],
+    options: &TrainOptions<'_>,
+    refit: bool,
+) -> Result<(Transformer, TrainSummary)> {
     let started = Instant::now();
-    let (train_set, holdouts) = examples(sequences, config.max_len);
+    let (train_set, holdouts) = examples(sequences, config.max_len, !refit);
     if train_set.is_empty() {
         return Err(Error::Data(
             "no sequence has two or more items, so there is nothing to learn from".into(),
@@ -155,6 +194,11 @@ pub fn train_with_summary(
     let targets: Vec<u32> = holdouts.iter().map(|h| h.target).collect();
     let mut stopped_by = "epochs";
     let mut epoch = state.epochs_done;
+    // A resumed run that had already run out of patience is finished.
+    if config.patience > 0 && state.stale >= config.patience {
+        stopped_by = "patience";
+        epoch = config.epochs;
+    }
     let mut steps_run = 0;
     'epochs: while epoch < config.epochs {
         let mut epoch_rng = ChaCha8Rng::seed_from_u64(config.seed ^ 0x5eed_0000 ^ epoch as u64);
@@ -189,6 +233,7 @@ pub fn train_with_summary(
                     loss: (loss_sum / (step + 1) as f64) as f32,
                     best_ndcg: state.best_ndcg,
                     seconds: started.elapsed().as_secs_f32(),
+                    refit,
                 });
             }
         }
@@ -234,6 +279,7 @@ pub fn train_with_summary(
                     loss: (loss_sum / batches.len().max(1) as f64) as f32,
                     best_ndcg: state.best_ndcg,
                     seconds: started.elapsed().as_secs_f32(),
+                    refit,
                 });
             }
             if config.patience > 0 && state.stale >= config.patience {
@@ -258,6 +304,7 @@ pub fn train_with_summary(
         seconds: started.elapsed().as_secs_f32(),
         sequences: train_set.len(),
         holdouts: holdouts.len(),
+        refit_epochs: None,
     };
     Ok((model, summary))
 }

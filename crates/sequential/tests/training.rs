@@ -22,6 +22,7 @@ fn config() -> TransformerConfig {
         patience: 0,
         validate_every: 4,
         seed: 3,
+        refit: false,
         ..TransformerConfig::default()
     }
 }
@@ -43,6 +44,26 @@ fn learns_the_next_item_and_reports_its_validation() {
     assert_eq!((argmax(&batch[0]), argmax(&batch[1])), (2, 0));
     let embeddings = model.embed(&[&[1, 2]]).expect("embed");
     assert_eq!(embeddings[0].len(), 16);
+}
+
+#[test]
+fn a_refit_also_learns_from_the_held_out_items() {
+    // Every shopper walks a -> a+5 -> a+10; the last step is only ever a holdout.
+    let sequences: Vec<Vec<u32>> = (0..100).map(|u| vec![u % 5, 5 + u % 5, 10 + u % 5]).collect();
+    let catalog = Catalog::plain(15);
+    let plain = TransformerConfig { epochs: 24, ..config() };
+    let (first, summary) =
+        train_with_summary(&plain, &catalog, &sequences, &TrainOptions::default()).unwrap();
+    assert_eq!(summary.refit_epochs, None);
+    let refit = TransformerConfig { refit: true, ..plain };
+    let (second, summary) =
+        train_with_summary(&refit, &catalog, &sequences, &TrainOptions::default()).unwrap();
+    assert_eq!(summary.refit_epochs, Some(summary.best_epoch), "{summary:?}");
+    assert!(second.config().refit, "the model keeps the configuration it was asked to train");
+    for a in 0..5u32 {
+        assert_ne!(argmax(&first.score(&[a, a + 5]).unwrap()), (a + 10) as usize);
+        assert_eq!(argmax(&second.score(&[a, a + 5]).unwrap()), (a + 10) as usize);
+    }
 }
 
 #[test]

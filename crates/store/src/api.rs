@@ -1,5 +1,5 @@
 //! The [`Store`] trait every backend implements, and the small value types it speaks:
-//! [`WriteReport`], [`Counts`], [`MatrixOptions`].
+//! [`WriteReport`], [`DeletedUser`], [`Counts`], [`MatrixOptions`].
 //!
 //! It holds no storage code; see `embedded` and `postgres` for the two implementations.
 
@@ -21,8 +21,9 @@ pub enum Backend {
 }
 
 /// What one write did. Records created implicitly (a bare item or user first seen in an event,
-/// order or review) count as inserted, so that the inserted counts of all reports add up to
-/// [`Store::counts`].
+/// order or review) count as inserted, so that the inserted counts of all reports, less what
+/// [`Store::delete_user`] removed, add up to [`Store::counts`]. A catalog write of an item
+/// withdrawn by [`Store::delete_item`] counts as updated: the item kept its record.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct WriteReport {
     /// Items created (full, or bare from behaviour data).
@@ -74,12 +75,25 @@ impl std::ops::AddAssign for WriteReport {
     }
 }
 
-/// How many records the store holds.
+/// What [`Store::delete_user`] removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DeletedUser {
+    /// The user's events.
+    pub events: u64,
+    /// The user's orders, with their lines.
+    pub orders: u64,
+    /// The user's reviews.
+    pub reviews: u64,
+}
+
+/// How many records the store holds. Users and items count the ids the store has an index for
+/// (those [`Store::user_index`] and [`Store::item_index`] answer), so an erased user no longer
+/// counts and a withdrawn item still does.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
-    /// Users, full and bare.
+    /// Users, full and bare; not erased ones.
     pub users: u64,
-    /// Items, full and bare.
+    /// Items, full, bare and withdrawn from the catalog.
     pub items: u64,
     /// Anonymous sessions.
     pub sessions: u64,
@@ -120,7 +134,8 @@ pub trait Store: Send + Sync {
     /// ids receive their dense indexes.
     fn write(&self, batch: &Batch) -> Result<WriteReport>;
 
-    /// The item with this id (a bare one if it is known only from behaviour data).
+    /// The item with this id (a bare one if it is known only from behaviour data); `None` once
+    /// it was withdrawn by [`Store::delete_item`].
     fn item(&self, id: &ExternalId) -> Result<Option<Item>>;
 
     /// The user with this id.
@@ -141,18 +156,52 @@ pub trait Store: Send + Sync {
     /// The latest `limit` events of one user, newest first.
     fn events_of_user(&self, user: &ExternalId, limit: usize) -> Result<Vec<Event>>;
 
-    /// Items in index order, after the cursor (an item index), at most `limit`.
+    /// Items in index order, after the cursor (an item index), at most `limit`. Items withdrawn
+    /// by [`Store::delete_item`] are skipped, so a page may jump over indexes.
     fn list_items(&self, after: Option<u32>, limit: usize) -> Result<Vec<(u32, Item)>>;
 
     /// Every order that was not cancelled or returned, as the distinct item indexes of its
     /// lines, oldest first: the baskets "bought together" models learn from.
     fn baskets(&self) -> Result<Vec<Vec<u32>>>;
 
-    /// The dense index of an item.
+    /// The dense index of an item (withdrawn items keep theirs).
     fn item_index(&self, id: &ExternalId) -> Result<Option<u32>>;
 
-    /// The dense index of a user.
+    /// The dense index of a user (`None` once the user was erased).
     fn user_index(&self, id: &ExternalId) -> Result<Option<u32>>;
+
+    /// Erases a shopper (the right to erasure), in one transaction: their user document, all
+    /// their events, their orders (lines included) and their reviews. Returns what was removed,
+    /// or `None` when no user has this id (so a second call returns `None`).
+    ///
+    /// The user's dense index is never handed to anyone again, since models store indexes: the
+    /// index row stays, with the external id replaced by a marker no valid id can equal and
+    /// every other field dropped. Nothing left in the store names the shopper: afterwards
+    /// [`Store::user`] and [`Store::user_index`] return `None`, [`Store::counts`] counts one user
+    /// fewer (and none of the removed records), and the user's row of the interaction matrix
+    /// stays, empty, so the other rows keep their numbers. A later write naming the same id
+    /// creates a new user with a new index: the shopper comes back as a stranger, and a model
+    /// trained before the erasure cannot tie them to what was erased.
+    ///
+    /// Not erased: events of anonymous sessions (the store cannot tell whose they were), orders
+    /// and reviews without a user, and the items the shopper touched. Re-importing the source
+    /// files that held the shopper brings them back, as that new user.
+    ///
+    /// The embedded store zeroes the freed bytes in its file. PostgreSQL leaves old row
+    /// versions on disk until vacuum frees their space and later writes reuse it; run
+    /// `VACUUM FULL` on the affected tables when the erased data must leave the disk at once.
+    fn delete_user(&self, id: &ExternalId) -> Result<Option<DeletedUser>>;
+
+    /// Withdraws an item from the catalog: its document is dropped, so [`Store::item`] returns
+    /// `None` and [`Store::list_items`] (which the engine builds its recommendable items from)
+    /// skips it. Returns false when there is no such item or it was already withdrawn.
+    ///
+    /// The item keeps its record: its id and dense index (so [`Store::item_index`] still
+    /// answers, matrix columns stay where they are, and the item still counts in
+    /// [`Store::counts`]), and the behaviour data naming it (events, order lines, reviews),
+    /// which is history. Behaviour data written later does not bring the item back; a catalog
+    /// write of the item does, at the same index.
+    fn delete_item(&self, id: &ExternalId) -> Result<bool>;
 
     /// How many records of each kind the store holds.
     fn counts(&self) -> Result<Counts>;
@@ -160,8 +209,8 @@ pub trait Store: Send + Sync {
     /// The user (and optionally session) by item matrix of every event that names an item.
     fn interaction_matrix(&self, options: &MatrixOptions) -> Result<InteractionMatrix>;
 
-    /// Makes the next write fail just before it commits, to test that failed writes leave
-    /// nothing behind. Returns false if the backend does not support it.
+    /// Makes the next write or deletion fail just before it commits, to test that failed
+    /// writes leave nothing behind. Returns false if the backend does not support it.
     #[doc(hidden)]
     fn fail_next_write_for_tests(&self) -> bool {
         false

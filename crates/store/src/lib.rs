@@ -21,12 +21,14 @@
 //! ```
 //!
 //! Layout: `api` (the trait and its value types), `plan` (what a write does, shared by both
-//! backends), `ids` (the external id to dense index caches), `matrix` (weights and decay),
-//! `embedded` and `postgres` (the SQL), `conformance` (the tests every backend must pass).
+//! backends), `deletion` (what a deletion leaves behind, shared too), `ids` (the external id to
+//! dense index caches), `matrix` (weights and decay), `embedded` and `postgres` (the SQL),
+//! `conformance` (the tests every backend must pass).
 
 mod api;
 mod baskets;
 pub mod conformance;
+mod deletion;
 mod embedded;
 mod error;
 mod ids;
@@ -36,7 +38,7 @@ mod plan;
 mod postgres;
 mod stored;
 
-pub use api::{Backend, Counts, MatrixOptions, Store, WriteReport};
+pub use api::{Backend, Counts, DeletedUser, MatrixOptions, Store, WriteReport};
 pub use embedded::{EmbeddedStore, DB_FILE};
 pub use error::{Error, Result};
 pub use models::{ModelFiles, ModelVersion};

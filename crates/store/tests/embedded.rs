@@ -1,6 +1,6 @@
 //! The embedded store against the conformance suite (one test per check), plus what only a
 //! file on disk can show: durability, migrations, a read-only directory, a full disk, a file
-//! that is not a database.
+//! that is not a database, two handles on one file.
 
 use std::path::Path;
 
@@ -73,7 +73,7 @@ fn acknowledged_writes_survive_closing_and_reopening() {
 fn schema_is_at_the_latest_version_and_a_newer_one_is_refused() {
     let (dir, store) = fresh();
     let version = store.schema_version().expect("version");
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
     drop(store);
     let conn = rusqlite::Connection::open(dir.path().join("aisle.db")).expect("raw open");
     conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)", [])
@@ -176,4 +176,99 @@ fn two_handles_on_one_file_keep_one_event_per_id() {
     let report = first.write(&events(200, "e")).expect("first catches up");
     assert_eq!((report.events_inserted, report.events_duplicate), (50, 150));
     assert_eq!(first.counts().expect("counts").events, 200);
+}
+
+#[test]
+fn an_erasure_by_another_handle_is_never_written_to_the_erased_index() {
+    // Each handle caches ids in memory. An erasure changes no index, so a handle that loaded
+    // its cache before another erased a user must still notice, or it would file the user's
+    // next events under the erased index, where no lookup finds them.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let first = EmbeddedStore::open(dir.path()).expect("open");
+    let second = EmbeddedStore::open(dir.path()).expect("open again");
+    first.write(&events(300, "e")).expect("first writes");
+    let deleted = second.delete_user(&id("u5")).expect("second erases").expect("u5 existed");
+    assert_eq!(deleted.events, 4, "events 5, 102, 199 and 296");
+    let report = first.write(&events(300, "e")).expect("first writes again");
+    assert_eq!(report.users_inserted, 1, "u5 is a new user");
+    assert_eq!(
+        (report.events_inserted, report.events_duplicate),
+        (4, 296),
+        "u5's erased events are new again; the rest are stored"
+    );
+    assert_eq!(first.user_index(&id("u5")).expect("index"), Some(97), "a new index");
+    assert_eq!(first.events_of_user(&id("u5"), 10).expect("events").len(), 4);
+    assert_eq!(first.counts().expect("counts").users, 97);
+}
+
+#[test]
+fn an_erasure_by_another_handle_cannot_make_a_stored_event_look_new() {
+    // The writer keeps stored event keys in memory and catches up by rowid and count. Erasing
+    // the user who owns the newest rows lets SQLite hand those rowids out again, and one new
+    // event then brings the rowid and the count back to what the first handle last saw.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let first = EmbeddedStore::open(dir.path()).expect("open");
+    let second = EmbeddedStore::open(dir.path()).expect("open again");
+    // Events are inserted grouped by user index, so u96 (the last user, one event) owns the
+    // newest row.
+    first.write(&events(100, "e")).expect("first writes");
+    let deleted = second.delete_user(&id("u96")).expect("second erases").expect("u96 existed");
+    assert_eq!(deleted.events, 1);
+    let late = Event::new(
+        id("late"),
+        Actor::User(id("u0")),
+        EventKind::View,
+        Timestamp::from_millis(1_800_000_000_000).expect("in range"),
+    );
+    let batch = Batch { events: vec![late], ..Batch::default() };
+    assert_eq!(second.write(&batch).expect("second writes").events_inserted, 1);
+    let report = first.write(&batch).expect("first writes the same event");
+    assert_eq!((report.events_inserted, report.events_duplicate), (0, 1), "stored once");
+    assert_eq!(first.counts().expect("counts").events, 100);
+}
+
+#[test]
+fn an_erased_shopper_leaves_no_trace_in_the_database_file() {
+    // SQLite keeps deleted rows' bytes in free pages unless told to zero them; a copy of the
+    // file (a backup) would then still hold the shopper.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let store = EmbeddedStore::open(dir.path()).expect("open");
+    let secret = "shopper-7f3a9c@example.org";
+    let mut user = aisle_domain::User::new(id(secret));
+    user.attributes.insert(
+        "address".into(),
+        aisle_domain::AttributeValue::Text("12 Acacia Avenue, Shelbyville".into()),
+    );
+    let review = aisle_domain::Review {
+        id: id("r-1"),
+        user: Some(id(secret)),
+        item: id("sku"),
+        rating: Some(1.0),
+        text: "My neighbour Ms Privatename hated it".into(),
+        created_at: None,
+    };
+    let event = Event::new(
+        id("e-1"),
+        Actor::User(id(secret)),
+        EventKind::Search,
+        Timestamp::from_millis(1_700_000_000_000).expect("in range"),
+    );
+    let mut search = event;
+    search.query = Some("gift for Privatename".into());
+    let batch = Batch {
+        users: vec![user],
+        events: vec![search],
+        reviews: vec![review],
+        ..Batch::default()
+    };
+    store.write(&batch).expect("write");
+    store.delete_user(&id(secret)).expect("erase").expect("the shopper existed");
+    // Closing the last connection checkpoints the log into the file and removes it.
+    drop(store);
+    let bytes = std::fs::read(dir.path().join("aisle.db")).expect("read the file");
+    for trace in [secret, "Acacia Avenue", "Privatename"] {
+        let found = bytes.windows(trace.len()).any(|w| w == trace.as_bytes());
+        assert!(!found, "{trace:?} is still in the database file");
+    }
+    assert!(!dir.path().join("aisle.db-wal").exists(), "the log was checkpointed away");
 }

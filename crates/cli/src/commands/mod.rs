@@ -4,6 +4,7 @@ mod data;
 mod demo;
 mod matrix;
 mod models;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -30,6 +31,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Train(args) => models::train(&open(&config)?, args),
         Command::Recommend(args) => models::recommend(&open(&config)?, args),
         Command::Eval(args) => models::eval(&open(&config)?, args),
+        Command::Serve(args) => serve::serve(open(&config)?, args),
+        Command::Keys(args) => serve::keys(&config, args),
     }
 }
 

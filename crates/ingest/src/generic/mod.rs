@@ -34,10 +34,12 @@ use crate::ReadOptions;
 
 pub mod events;
 pub mod items;
+mod records;
 pub mod reviews;
 mod row;
 pub mod users;
 
+pub use records::{event_from_json, item_from_json, review_from_json, user_from_json, FieldIssue};
 pub(crate) use row::{Res, Row};
 
 /// Which kind of record a generic file holds.

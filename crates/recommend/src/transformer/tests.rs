@@ -33,6 +33,7 @@ fn small() -> TransformerConfig {
         warmup_steps: 10,
         patience: 0,
         validate_every: 10,
+        refit: false,
         ..TransformerConfig::default()
     }
 }
@@ -123,7 +124,7 @@ fn a_work_directory_holds_checkpoints_only_while_training() {
     // A stale checkpoint from another catalog is discarded, not an error.
     std::fs::create_dir_all(&work).expect("mkdir");
     std::fs::write(work.join("checkpoint.seq"), b"AISLESEQ stale").expect("write");
-    let config = TransformerConfig { epochs: 4, validate_every: 2, ..small() };
+    let config = TransformerConfig { epochs: 4, validate_every: 2, refit: true, ..small() };
     let data = TrainData { threads: 1, work_dir: Some(&work), ..TrainData::new(&matrix) };
     let model = fit(&config, &data).expect("fit");
     assert_eq!(model.n_items(), 12);

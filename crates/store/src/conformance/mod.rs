@@ -5,12 +5,20 @@
 //! test per function, so a failure names the rule); [`run_all`] does the same in one call.
 //! The suite writes through the public trait only; it knows nothing of SQL.
 
+mod deletion;
 mod fixtures;
 mod matrix;
 mod records;
 
 use crate::api::Store;
 
+pub use deletion::{
+    a_failed_delete_leaves_everything_in_place,
+    a_withdrawn_item_comes_back_only_with_a_catalog_write,
+    an_erased_user_written_again_gets_a_new_index,
+    delete_item_withdraws_it_but_keeps_its_index_and_history,
+    delete_user_erases_everything_of_theirs_and_nothing_else,
+};
 pub use matrix::{
     matrix_drops_searches_and_filters_by_time, matrix_sessions_are_included_only_when_asked,
     matrix_sums_weights_of_repeated_pairs, matrix_weights_decay_with_age,
@@ -46,6 +54,23 @@ pub const ALL: &[(&str, Check)] = &[
     ("matrix_weights_decay_with_age", matrix_weights_decay_with_age),
     ("matrix_drops_searches_and_filters_by_time", matrix_drops_searches_and_filters_by_time),
     ("baskets_are_live_orders_oldest_first", baskets_are_live_orders_oldest_first),
+    (
+        "delete_user_erases_everything_of_theirs_and_nothing_else",
+        delete_user_erases_everything_of_theirs_and_nothing_else,
+    ),
+    (
+        "an_erased_user_written_again_gets_a_new_index",
+        an_erased_user_written_again_gets_a_new_index,
+    ),
+    ("a_failed_delete_leaves_everything_in_place", a_failed_delete_leaves_everything_in_place),
+    (
+        "delete_item_withdraws_it_but_keeps_its_index_and_history",
+        delete_item_withdraws_it_but_keeps_its_index_and_history,
+    ),
+    (
+        "a_withdrawn_item_comes_back_only_with_a_catalog_write",
+        a_withdrawn_item_comes_back_only_with_a_catalog_write,
+    ),
 ];
 
 /// Runs every check, each on a fresh store from `make`.
@@ -79,13 +104,18 @@ macro_rules! conformance_tests {
             matrix_weights_decay_with_age,
             matrix_drops_searches_and_filters_by_time,
             baskets_are_live_orders_oldest_first,
+            delete_user_erases_everything_of_theirs_and_nothing_else,
+            an_erased_user_written_again_gets_a_new_index,
+            a_failed_delete_leaves_everything_in_place,
+            delete_item_withdraws_it_but_keeps_its_index_and_history,
+            a_withdrawn_item_comes_back_only_with_a_catalog_write,
         );
 
         #[test]
         fn every_conformance_check_has_a_test() {
             assert_eq!(
                 $crate::conformance::ALL.len(),
-                15,
+                20,
                 "add the new check to the list in aisle_store::conformance_tests!"
             );
         }

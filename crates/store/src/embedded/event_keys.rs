@@ -4,7 +4,10 @@
 //! A unique index on random 128-bit keys made every event insert touch a random index page; it
 //! cost a third of an import's time. The keys still live in the events table (`id_hi`, `id_lo`),
 //! so the set can always be rebuilt: it is loaded on the first write and caught up at the start
-//! of every write transaction with the rows another process may have added (rowids only grow).
+//! of every write transaction with the rows another process may have added. Events are deleted
+//! only by user erasures; the writer that erases removes the keys itself ([`EventKeys::deleted`]),
+//! and an erasure by another process (seen as a changed count of erased users) makes the set
+//! rebuild, since SQLite may then hand the deleted rowids out again.
 //! Memory: about 30 bytes per stored event (300 MB at 10 million events), held by the process
 //! that writes; shops past that size belong on PostgreSQL, which keeps a unique index.
 
@@ -22,21 +25,28 @@ pub(super) struct EventKeys {
     max_rowid: i64,
     /// The number of events when `keys` was last synchronised; a drop means rows were deleted.
     total: i64,
+    /// The number of erased users when `keys` was last synchronised; a change means another
+    /// process deleted events, which counts and rowids alone may not show.
+    erased_users: i64,
 }
 
 impl EventKeys {
     /// Catches up with the events table, inside the caller's write transaction.
     pub(super) fn refresh(&mut self, conn: &Connection) -> rusqlite::Result<()> {
-        let (max_rowid, total): (i64, i64) = conn.query_row(
-            "SELECT (SELECT coalesce(max(rowid), 0) FROM events),
-                    (SELECT coalesce(sum(n), 0) FROM event_counts)",
+        let (max_rowid, total, erased_users): (i64, i64, i64) = conn.query_row(
+            &format!(
+                "SELECT (SELECT coalesce(max(rowid), 0) FROM events),
+                        (SELECT coalesce(sum(n), 0) FROM event_counts),
+                        {}",
+                super::write::ERASED_USERS
+            ),
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        if max_rowid == self.max_rowid && total == self.total {
+        if max_rowid == self.max_rowid && total == self.total && erased_users == self.erased_users {
             return Ok(());
         }
-        if max_rowid < self.max_rowid || total < self.total {
+        if max_rowid < self.max_rowid || total < self.total || erased_users != self.erased_users {
             // Rows were deleted: rebuild from scratch rather than guess which.
             *self = Self::default();
         }
@@ -47,7 +57,15 @@ impl EventKeys {
         }
         self.max_rowid = max_rowid;
         self.total = total;
+        self.erased_users = erased_users;
         Ok(())
+    }
+
+    /// True when the set holds keys worth keeping in step with an erasure. Skipping the upkeep
+    /// is always safe (the changed count of erased users makes the next write rebuild the set),
+    /// so a set never loaded is left for that write instead of being loaded only to be trimmed.
+    pub(super) fn has_keys(&self) -> bool {
+        !self.keys.is_empty()
     }
 
     /// True when an event with this key is stored.
@@ -60,6 +78,18 @@ impl EventKeys {
         self.total += keys.len() as i64;
         self.keys.extend(keys);
         self.max_rowid = self.max_rowid.max(max_rowid);
+    }
+
+    /// Records a committed erasure that deleted the events with these keys, after which the
+    /// largest rowid in the table is `max_rowid`. The set must have been refreshed inside the
+    /// erasing transaction, so that it was exact before the deletion.
+    pub(super) fn deleted(&mut self, keys: &[EventKey], max_rowid: i64) {
+        for key in keys {
+            self.keys.remove(key);
+        }
+        self.total -= keys.len() as i64;
+        self.max_rowid = max_rowid;
+        self.erased_users += 1;
     }
 
     /// Forgets everything, so the next write reloads (after a commit whose outcome is unknown).
@@ -75,7 +105,7 @@ pub(super) fn key_halves(key: &EventKey) -> (i64, i64) {
     (half(hi), half(lo))
 }
 
-fn join_halves(hi: i64, lo: i64) -> EventKey {
+pub(super) fn join_halves(hi: i64, lo: i64) -> EventKey {
     let mut key = [0u8; 16];
     key[..8].copy_from_slice(&hi.to_be_bytes());
     key[8..].copy_from_slice(&lo.to_be_bytes());

@@ -21,8 +21,11 @@ pub(super) fn interaction_matrix(
     options: &MatrixOptions,
 ) -> Result<InteractionMatrix> {
     let conn = pool.get()?;
-    // Events are never deleted, so rowids up to today's maximum are a stable snapshot. The
-    // counts are read after it, so every index those events name is below them.
+    // Each part is scanned on its own connection, so the parts need not see the same commit.
+    // New events get rowids past today's maximum, unless a user erasure deleted the newest
+    // rows and SQLite hands their rowids out again; an erasure committed during the scan may
+    // be seen by some parts and not others. Either way the next scan is exact, and an index
+    // past the counts read here (an item first seen after them) is dropped by the builder.
     let (lo, hi): (Option<i64>, Option<i64>) =
         conn.query_row("SELECT min(rowid), max(rowid) FROM events", [], |r| {
             Ok((r.get(0)?, r.get(1)?))

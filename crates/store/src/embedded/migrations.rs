@@ -64,6 +64,14 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         doc        TEXT NOT NULL
     );
     CREATE INDEX reviews_by_item ON reviews (item_idx, created_at);",
+    // 2: deletion. An erased user's row keeps its index (never reused) with `erased_at` set;
+    // the partial index makes counting erasures, which every write does to check its id cache,
+    // a walk over the erased rows only. A withdrawn item keeps its row with `deleted_at` set.
+    // Reviews get a user index so that erasing a user does not scan every review.
+    "ALTER TABLE users ADD COLUMN erased_at INTEGER;
+    CREATE INDEX users_erased ON users (idx) WHERE erased_at IS NOT NULL;
+    ALTER TABLE items ADD COLUMN deleted_at INTEGER;
+    CREATE INDEX reviews_by_user ON reviews (user_idx) WHERE user_idx IS NOT NULL;",
 ];
 
 /// The newest schema version this build knows.
@@ -117,5 +125,34 @@ pub(crate) enum MigrateError {
 impl From<rusqlite::Error> for MigrateError {
     fn from(e: rusqlite::Error) -> Self {
         MigrateError::Sqlite(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_database_is_upgraded_and_keeps_its_rows() {
+        let mut conn = Connection::open_in_memory().expect("an in-memory database");
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER);
+             INSERT INTO schema_migrations VALUES (1, 0);",
+        )
+        .expect("stamp version 1");
+        conn.execute_batch(MIGRATIONS[0]).expect("the version 1 schema");
+        conn.execute_batch(
+            "INSERT INTO users (idx, ext_id, doc) VALUES (0, 'u', '{}');
+             INSERT INTO items (idx, ext_id, doc) VALUES (0, 'i', '{}');",
+        )
+        .expect("rows written by version 1");
+        assert_eq!(migrate(&mut conn).expect("migrate"), latest());
+        assert_eq!(current_version(&conn).expect("version"), latest());
+        let (erased, deleted): (Option<i64>, Option<i64>) = conn
+            .query_row("SELECT u.erased_at, i.deleted_at FROM users u, items i", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("the old rows, with the new columns");
+        assert_eq!((erased, deleted), (None, None), "old rows are neither erased nor withdrawn");
     }
 }

@@ -5,8 +5,10 @@
 //! last committed state without waiting for a write. Every commit is fsynced
 //! (`synchronous=FULL`), so an acknowledged write survives a crash.
 //!
-//! The SQL lives in `write.rs`, `read.rs` and `matrix.rs`; the schema in `migrations.rs`.
+//! The SQL lives in `write.rs`, `delete.rs`, `read.rs` and `matrix.rs`; the schema in
+//! `migrations.rs`.
 
+mod delete;
 mod event_keys;
 mod matrix;
 mod migrations;
@@ -21,7 +23,7 @@ use std::sync::{Mutex, PoisonError};
 use aisle_domain::{Batch, Event, ExternalId, InteractionMatrix, Item, Order, Review, User};
 use rusqlite::{Connection, ErrorCode};
 
-use crate::api::{Backend, Counts, MatrixOptions, Store, WriteReport};
+use crate::api::{Backend, Counts, DeletedUser, MatrixOptions, Store, WriteReport};
 use crate::error::{Error, Result};
 use crate::ids::Caches;
 
@@ -244,7 +246,7 @@ impl Store for EmbeddedStore {
     }
 
     fn item(&self, id: &ExternalId) -> Result<Option<Item>> {
-        self.read(|c| read::doc_by_ext_id(c, "items", id))
+        self.read(|c| read::live_item(c, id))
     }
 
     fn user(&self, id: &ExternalId) -> Result<Option<User>> {
@@ -285,6 +287,19 @@ impl Store for EmbeddedStore {
 
     fn user_index(&self, id: &ExternalId) -> Result<Option<u32>> {
         self.read(|c| read::index_of(c, "users", id))
+    }
+
+    fn delete_user(&self, id: &ExternalId) -> Result<Option<DeletedUser>> {
+        let mut w = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let Writer { conn, caches, event_keys } = &mut *w;
+        let fail = self.fail_next_write.swap(false, Ordering::SeqCst);
+        delete::delete_user(conn, caches, event_keys, id, fail).map_err(|e| self.wrap(e))
+    }
+
+    fn delete_item(&self, id: &ExternalId) -> Result<bool> {
+        let mut w = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let fail = self.fail_next_write.swap(false, Ordering::SeqCst);
+        delete::delete_item(&mut w.conn, id, fail).map_err(|e| self.wrap(e))
     }
 
     fn counts(&self) -> Result<Counts> {

@@ -10,6 +10,7 @@ use aisle_domain::{Actor, Event, EventContext, ExternalId, Item, Order, Review};
 use rusqlite::{Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 
+use super::write::ERASED_USERS;
 use super::Failure;
 use crate::api::Counts;
 use crate::stored;
@@ -25,6 +26,15 @@ pub(super) fn doc_by_ext_id<T: DeserializeOwned>(
     let sql = format!("SELECT doc FROM {table} WHERE ext_id = ?1");
     let doc: Option<String> =
         conn.prepare_cached(&sql)?.query_row([id.as_str()], |r| r.get(0)).optional()?;
+    Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?)
+}
+
+/// The catalog document of the item with this external id, unless it was withdrawn.
+pub(super) fn live_item(conn: &Connection, id: &ExternalId) -> Result<Option<Item>> {
+    let doc: Option<String> = conn
+        .prepare_cached("SELECT doc FROM items WHERE ext_id = ?1 AND deleted_at IS NULL")?
+        .query_row([id.as_str()], |r| r.get(0))
+        .optional()?;
     Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?)
 }
 
@@ -100,8 +110,9 @@ pub(super) fn list_items(
     after: Option<u32>,
     limit: usize,
 ) -> Result<Vec<(u32, Item)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT idx, doc FROM items WHERE idx > ?1 ORDER BY idx LIMIT ?2")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT idx, doc FROM items WHERE idx > ?1 AND deleted_at IS NULL ORDER BY idx LIMIT ?2",
+    )?;
     let after = after.map_or(-1, i64::from);
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let mut rows = stmt.query(rusqlite::params![after, limit])?;
@@ -132,8 +143,10 @@ pub(super) fn counts(conn: &Connection) -> Result<Counts> {
     }
     drop(rows);
     drop(stmt);
+    // Erased users keep their index rows but are no longer counted.
+    let erased: u64 = tx.query_row(&format!("SELECT {ERASED_USERS}"), [], |r| r.get(0))?;
     let counts = Counts {
-        users: next("users")?,
+        users: next("users")?.saturating_sub(erased),
         items: next("items")?,
         sessions: next("sessions")?,
         events: by_kind.values().sum(),

@@ -37,8 +37,7 @@ pub(super) fn write(
     }
     let plan = plan::plan(batch, caches, &mut SqliteLookup { conn: &tx, db_path, event_keys })?;
     let mut report = plan.report.clone();
-    let (by_kind, new_keys) = apply(&tx, &plan, event_keys)?;
-    let last_rowid = tx.last_insert_rowid();
+    let Applied { by_kind, new_keys, last_event_rowid } = apply(&tx, &plan, event_keys)?;
     let inserted: u64 = by_kind.iter().sum();
     report.events_inserted = inserted;
     report.events_duplicate += plan.events.len() as u64 - inserted;
@@ -52,35 +51,47 @@ pub(super) fn write(
         return Err(e.into());
     }
     plan.created.merge_into(caches);
-    event_keys.committed(new_keys, last_rowid);
+    event_keys.committed(new_keys, last_event_rowid);
     tracing::debug!(?report, "embedded write committed");
     Ok(report)
 }
 
 /// Reloads a cache when it is not exactly what the table holds (first write, or another
-/// process wrote meanwhile).
+/// process wrote or erased meanwhile).
 fn refresh(conn: &Connection, table: &str, cache: &mut IdCache) -> rusqlite::Result<()> {
-    let next: u32 =
-        conn.query_row(&format!("SELECT coalesce(max(idx) + 1, 0) FROM {table}"), [], |r| {
-            r.get(0)
-        })?;
-    if cache.is_fresh(next) {
+    // Only users are ever erased; the other tables' erased count is always zero.
+    let erased = if table == "users" { ERASED_USERS } else { "0" };
+    let (next, erased): (u32, u64) = conn.query_row(
+        &format!("SELECT coalesce(max(idx) + 1, 0), {erased} FROM {table}"),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if cache.is_fresh(next, erased) {
         return Ok(());
     }
     let mut stmt = conn.prepare(&format!("SELECT ext_id, idx FROM {table}"))?;
     let pairs = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    cache.reload(pairs);
+    cache.reload(pairs, erased);
     Ok(())
 }
 
-/// Applies a plan; returns how many new events of each kind were stored, and their keys.
-fn apply(
-    conn: &Connection,
-    plan: &Plan,
-    event_keys: &EventKeys,
-) -> rusqlite::Result<([u64; 10], Vec<EventKey>)> {
+/// How many users were erased, as a scalar subquery (it walks the partial index `users_erased`).
+pub(super) const ERASED_USERS: &str = "(SELECT count(*) FROM users WHERE erased_at IS NOT NULL)";
+
+/// What applying a plan stored.
+struct Applied {
+    /// New events of each kind.
+    by_kind: [u64; 10],
+    /// Their keys.
+    new_keys: Vec<EventKey>,
+    /// The rowid of the last of them (0 when there were none).
+    last_event_rowid: i64,
+}
+
+/// Applies a plan.
+fn apply(conn: &Connection, plan: &Plan, event_keys: &EventKeys) -> rusqlite::Result<Applied> {
     for (table, inserts, updates) in [
         ("items", &plan.item_inserts, &plan.item_updates),
         ("users", &plan.user_inserts, &plan.user_updates),
@@ -91,8 +102,10 @@ fn apply(
         for row in inserts {
             insert.execute(params![row.idx, row.ext_id, row.doc])?;
         }
+        // Writing an item withdrawn by `delete_item` puts it back in the catalog.
+        let restore = if table == "items" { ", deleted_at = NULL" } else { "" };
         let mut update =
-            conn.prepare_cached(&format!("UPDATE {table} SET doc = ?2 WHERE idx = ?1"))?;
+            conn.prepare_cached(&format!("UPDATE {table} SET doc = ?2{restore} WHERE idx = ?1"))?;
         for row in updates {
             update.execute(params![row.idx, row.doc])?;
         }
@@ -129,6 +142,8 @@ fn apply(
             *n += 1;
         }
     }
+    // Read now: the statements below insert into other tables and move `last_insert_rowid`.
+    let last_event_rowid = if new_keys.is_empty() { 0 } else { conn.last_insert_rowid() };
     let mut count = conn.prepare_cached(
         "INSERT INTO event_counts (kind, n) VALUES (?1, ?2)
          ON CONFLICT (kind) DO UPDATE SET n = n + excluded.n",
@@ -166,7 +181,7 @@ fn apply(
     for r in &plan.review_updates {
         update.execute(params![r.ext_id, r.user, r.item, r.created_at, r.doc])?;
     }
-    Ok((by_kind, new_keys))
+    Ok(Applied { by_kind, new_keys, last_event_rowid })
 }
 
 /// Reads for planning, inside the write transaction.
@@ -198,7 +213,8 @@ impl SqliteLookup<'_> {
 
 impl Lookup for SqliteLookup<'_> {
     fn item_docs(&mut self, idxs: &[u32]) -> Result<HashMap<u32, String>> {
-        self.docs("SELECT doc FROM items WHERE idx = ?1", idxs)
+        // A withdrawn item has no catalog document: writing it again is an update.
+        self.docs("SELECT doc FROM items WHERE idx = ?1 AND deleted_at IS NULL", idxs)
     }
 
     fn user_docs(&mut self, idxs: &[u32]) -> Result<HashMap<u32, String>> {

@@ -58,6 +58,13 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         doc        TEXT NOT NULL
     );
     CREATE INDEX reviews_by_item ON reviews (item_idx, created_at);",
+    // 2: deletion, as in the embedded schema's version 2: erased users keep their index row
+    // (`erased_at`, counted through a partial index on every write's cache check), withdrawn
+    // items keep theirs (`deleted_at`), and reviews are found by user for erasure.
+    "ALTER TABLE users ADD COLUMN erased_at BIGINT;
+    CREATE INDEX users_erased ON users (idx) WHERE erased_at IS NOT NULL;
+    ALTER TABLE items ADD COLUMN deleted_at BIGINT;
+    CREATE INDEX reviews_by_user ON reviews (user_idx) WHERE user_idx IS NOT NULL;",
 ];
 
 /// Serializes migrations of concurrent processes (any constant shared by all Aisles).

@@ -5,8 +5,9 @@
 //! several Aisle processes sharing a database still hand out dense indexes one at a time. URLs
 //! are shown only with their password redacted ([`redact_url`]).
 //!
-//! The SQL lives in `write.rs` and `read.rs`; the schema in `migrations.rs`.
+//! The SQL lives in `write.rs`, `delete.rs` and `read.rs`; the schema in `migrations.rs`.
 
+mod delete;
 mod migrations;
 mod read;
 mod write;
@@ -18,7 +19,7 @@ use aisle_domain::{Batch, Event, ExternalId, InteractionMatrix, Item, Order, Rev
 use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
-use crate::api::{Backend, Counts, MatrixOptions, Store, WriteReport};
+use crate::api::{Backend, Counts, DeletedUser, MatrixOptions, Store, WriteReport};
 use crate::error::{Error, Result};
 use crate::ids::Caches;
 
@@ -186,7 +187,7 @@ impl Store for PostgresStore {
     }
 
     fn item(&self, id: &ExternalId) -> Result<Option<Item>> {
-        self.client(|c| read::doc_by_ext_id(c, "items", id))
+        self.client(|c| read::live_item(c, id))
     }
 
     fn user(&self, id: &ExternalId) -> Result<Option<User>> {
@@ -227,6 +228,18 @@ impl Store for PostgresStore {
 
     fn user_index(&self, id: &ExternalId) -> Result<Option<u32>> {
         self.client(|c| read::index_of(c, "users", id))
+    }
+
+    fn delete_user(&self, id: &ExternalId) -> Result<Option<DeletedUser>> {
+        let mut inner = self.lock();
+        let Inner { client, caches } = &mut *inner;
+        let fail = self.fail_next_write.swap(false, Ordering::SeqCst);
+        delete::delete_user(client, caches, id, fail)
+    }
+
+    fn delete_item(&self, id: &ExternalId) -> Result<bool> {
+        let fail = self.fail_next_write.swap(false, Ordering::SeqCst);
+        self.client(|c| delete::delete_item(c, id, fail))
     }
 
     fn counts(&self) -> Result<Counts> {

@@ -14,6 +14,7 @@ use postgres::types::Type;
 use postgres::{Client, GenericClient, IsolationLevel};
 use serde::de::DeserializeOwned;
 
+use super::write::ERASED_USERS;
 use super::{pg_error, pg_idx};
 use crate::api::{Counts, MatrixOptions};
 use crate::error::{Error, Result};
@@ -27,6 +28,17 @@ pub(super) fn doc_by_ext_id<T: DeserializeOwned>(
 ) -> Result<Option<T>> {
     let sql = format!("SELECT doc FROM {table} WHERE ext_id = $1");
     let row = client.query_opt(&sql, &[&id.as_str()]).map_err(pg_error)?;
+    Ok(row.map(|r| serde_json::from_str(r.get::<_, &str>(0))).transpose()?)
+}
+
+/// The catalog document of the item with this external id, unless it was withdrawn.
+pub(super) fn live_item(client: &mut Client, id: &ExternalId) -> Result<Option<Item>> {
+    let row = client
+        .query_opt(
+            "SELECT doc FROM items WHERE ext_id = $1 AND deleted_at IS NULL",
+            &[&id.as_str()],
+        )
+        .map_err(pg_error)?;
     Ok(row.map(|r| serde_json::from_str(r.get::<_, &str>(0))).transpose()?)
 }
 
@@ -114,7 +126,8 @@ pub(super) fn list_items(
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = client
         .query(
-            "SELECT idx, doc FROM items WHERE idx > $1::int8 ORDER BY idx LIMIT $2",
+            "SELECT idx, doc FROM items WHERE idx > $1::int8 AND deleted_at IS NULL
+             ORDER BY idx LIMIT $2",
             &[&after, &limit],
         )
         .map_err(pg_error)?;
@@ -147,8 +160,11 @@ pub(super) fn counts(client: &mut Client) -> Result<Counts> {
             tx.query_one(&format!("SELECT count(*) FROM {table}"), &[]).map_err(pg_error)?.get(0);
         Ok(n as u64)
     };
+    // Erased users keep their index rows but are no longer counted.
+    let erased: i64 =
+        tx.query_one(&format!("SELECT {ERASED_USERS}"), &[]).map_err(pg_error)?.get(0);
     let counts = Counts {
-        users: next_index(&mut tx, "users")?,
+        users: next_index(&mut tx, "users")?.saturating_sub(erased as u64),
         items: next_index(&mut tx, "items")?,
         sessions: next_index(&mut tx, "sessions")?,
         events: by_kind.values().sum(),

@@ -15,8 +15,9 @@ use crate::error::{Error, Result};
 use crate::ids::{Caches, IdCache};
 use crate::plan::{self, DocRow, EventKey, Lookup, OrderRow, Plan, ReviewRow};
 
-/// Serializes writers of all processes sharing the database, so dense indexes stay dense.
-const WRITE_LOCK: i64 = 0x4149_534c_0002;
+/// Serializes writers (and deleters) of all processes sharing the database, so dense indexes
+/// stay dense and no write resolves an id to an index being erased.
+pub(super) const WRITE_LOCK: i64 = 0x4149_534c_0002;
 
 pub(super) fn write(
     client: &mut Client,
@@ -46,20 +47,28 @@ pub(super) fn write(
     Ok(report)
 }
 
+/// Reloads a cache when it is not exactly what the table holds (first write, or another
+/// process wrote or erased meanwhile).
 fn refresh(tx: &mut Transaction<'_>, table: &str, cache: &mut IdCache) -> Result<()> {
+    // Only users are ever erased; the other tables' erased count is always zero.
+    let erased = if table == "users" { ERASED_USERS } else { "0::int8" };
     let row = tx
-        .query_one(&format!("SELECT coalesce(max(idx) + 1, 0)::int8 FROM {table}"), &[])
+        .query_one(&format!("SELECT coalesce(max(idx) + 1, 0)::int8, {erased} FROM {table}"), &[])
         .map_err(pg_error)?;
     let next = u32::try_from(row.get::<_, i64>(0))
         .map_err(|_| Error::Database(format!("{table} has more than 2^32 indexes")))?;
-    if cache.is_fresh(next) {
+    let erased = row.get::<_, i64>(1) as u64;
+    if cache.is_fresh(next, erased) {
         return Ok(());
     }
     let rows = tx.query(&format!("SELECT ext_id, idx FROM {table}"), &[]).map_err(pg_error)?;
     let pairs = rows.iter().map(|r| (r.get::<_, String>(0), r.get::<_, i32>(1) as u32));
-    cache.reload(pairs);
+    cache.reload(pairs, erased);
     Ok(())
 }
+
+/// How many users were erased, as a scalar subquery (it reads the partial index `users_erased`).
+pub(super) const ERASED_USERS: &str = "(SELECT count(*) FROM users WHERE erased_at IS NOT NULL)";
 
 fn idxs(rows: &[DocRow]) -> Result<Vec<i32>> {
     rows.iter().map(|r| pg_idx(r.idx)).collect()
@@ -89,9 +98,11 @@ fn apply(tx: &mut Transaction<'_>, plan: &Plan) -> Result<u64> {
         }
         if !updates.is_empty() {
             let docs: Vec<&str> = updates.iter().map(|r| r.doc.as_str()).collect();
+            // Writing an item withdrawn by `delete_item` puts it back in the catalog.
+            let restore = if table == "items" { ", deleted_at = NULL" } else { "" };
             tx.execute(
                 &format!(
-                    "UPDATE {table} SET doc = u.doc
+                    "UPDATE {table} SET doc = u.doc{restore}
                      FROM unnest($1::int4[], $2::text[]) AS u(idx, doc) WHERE {table}.idx = u.idx"
                 ),
                 &[&idxs(updates)?, &docs],
@@ -260,7 +271,9 @@ impl PgLookup<'_, '_> {
             return Ok(HashMap::new());
         }
         let keys: Vec<i32> = idxs.iter().map(|&i| pg_idx(i)).collect::<Result<_>>()?;
-        let sql = format!("SELECT idx, doc FROM {table} WHERE idx = ANY($1)");
+        // A withdrawn item has no catalog document: writing it again is an update.
+        let live = if table == "items" { " AND deleted_at IS NULL" } else { "" };
+        let sql = format!("SELECT idx, doc FROM {table} WHERE idx = ANY($1){live}");
         let rows = self.tx.query(&sql, &[&keys]).map_err(pg_error)?;
         Ok(rows.iter().map(|r| (r.get::<_, i32>(0) as u32, r.get(1))).collect())
     }

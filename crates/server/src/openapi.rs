@@ -1,0 +1,59 @@
+//! The OpenAPI 3.1 document (`/v1/openapi.json`) and the interactive docs (`/v1/docs`, Swagger
+//! UI served from the binary). Both are open: they describe the API and hold no shop data.
+
+use std::sync::Arc;
+
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::routes::{admin, catalog, events, health, recommendations, RecordIssue};
+use crate::state::AppState;
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Aisle", description = "Self-hosted personalization for e-commerce: catalog, \
+        users, events and real-time recommendations. Every /v1 route needs \
+        `Authorization: Bearer KEY` (`aisle keys create --scope read|write|admin`); errors are \
+        `application/problem+json`."),
+    paths(
+        health::live, health::ready,
+        catalog::get_item, catalog::list_items, catalog::put_item, catalog::batch_items,
+        catalog::hide_item, catalog::delete_item, catalog::get_user, catalog::put_user,
+        catalog::batch_users, catalog::delete_user,
+        events::post_events,
+        recommendations::user_feed, recommendations::session_feed, recommendations::similar,
+        recommendations::popular, recommendations::trending, recommendations::rerank,
+        admin::train, admin::reload, admin::get_merchandising, admin::put_merchandising,
+    ),
+    components(schemas(crate::problem::Problem, RecordIssue)),
+    modifiers(&BearerKeys),
+    tags(
+        (name = "recommendations", description = "read scope"),
+        (name = "events", description = "write scope"),
+        (name = "catalog", description = "admin scope"),
+        (name = "users", description = "admin scope"),
+        (name = "admin", description = "admin scope"),
+        (name = "operations", description = "no key"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerKeys;
+
+impl Modify for BearerKeys {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The document and the docs page as routes.
+pub(crate) fn docs() -> Router<Arc<AppState>> {
+    Router::new().merge(SwaggerUi::new("/v1/docs").url("/v1/openapi.json", ApiDoc::openapi()))
+}

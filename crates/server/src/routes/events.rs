@@ -1,0 +1,81 @@
+//! Event ingestion: one event or `{"events": [...]}` in the import schema, idempotent by event
+//! id, with a per-event report. Accepted events join the actor's live history at once.
+
+use std::sync::Arc;
+
+use aisle_domain::{Actor, Batch, Event};
+use aisle_ingest::generic::event_from_json;
+use axum::extract::State;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::catalog::{build_all, check_size};
+use super::{blocking, RecordIssue};
+use crate::live::Who;
+use crate::problem::{Answer, Json, Problem};
+use crate::state::AppState;
+
+/// What an ingestion did.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Ingested {
+    /// Events stored now.
+    pub accepted: u64,
+    /// Events whose id was already stored: skipped, so retries are safe.
+    pub duplicates: u64,
+    /// Events refused, each with its index in the request and the reason; the others were stored.
+    pub errors: Vec<RecordIssue>,
+}
+
+/// Records one event or a batch (`{"events": [...]}`, at most 10,000).
+#[utoipa::path(post, path = "/v1/events", tag = "events",
+    request_body(content = Object, description = "one event (keys of the events import file: \
+        event_id, user_id or session_id, item_id, kind, value, quantity, price, query, timestamp, \
+        device, page, referrer) or `{\"events\": [...]}`"),
+    responses((status = 200, body = Ingested), (status = 400, body = Problem), (status = 413, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn post_events(
+    State(state): State<Arc<AppState>>,
+    Json(body): Json<Value>,
+) -> Answer<Ingested> {
+    let documents = match body {
+        Value::Object(mut object) if object.contains_key("events") => match object.remove("events")
+        {
+            Some(Value::Array(events)) => events,
+            _ => return Err(Problem::bad_request("`events` must be an array of event objects")),
+        },
+        Value::Object(object) => vec![Value::Object(object)],
+        _ => return Err(Problem::bad_request("send one event object or `{\"events\": [...]}`")),
+    };
+    check_size(documents.len())?;
+    let (events, errors) = build_all(documents, event_from_json);
+    if events.is_empty() {
+        return Err(Problem::bad_request("no event in the request could be read; see `errors`")
+            .with_errors(serde_json::to_value(&errors).unwrap_or_default()));
+    }
+    let batch = Batch { events, ..Batch::default() };
+    let (report, batch) = blocking(&state, move |s| Ok((s.engine().write(&batch)?, batch))).await?;
+    metrics::counter!("aisle_events_ingested_total").increment(report.events_inserted);
+    // A request that only repeated stored events (a retry) must not count them twice.
+    if report.events_inserted > 0 {
+        remember(&state, &batch.events);
+    }
+    Ok(Json(Ingested {
+        accepted: report.events_inserted,
+        duplicates: report.events_duplicate,
+        errors,
+    }))
+}
+
+/// Adds the events to their actors' live histories (items the serving model knows only).
+fn remember(state: &AppState, events: &[Event]) {
+    let Some(feed) = state.feed.load_full() else { return };
+    for event in events {
+        let Some((item, weight, millis)) = feed.interaction(event) else { continue };
+        match &event.actor {
+            Actor::User(user) => state.live.record(Who::User, user, item, weight, millis),
+            Actor::Session(session) => {
+                state.live.record(Who::Session, session, item, weight, millis)
+            }
+        }
+    }
+}

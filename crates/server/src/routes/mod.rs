@@ -1,0 +1,147 @@
+//! The routes, grouped by the scope they need, and what they share.
+
+pub mod admin;
+pub mod catalog;
+pub mod events;
+pub mod health;
+pub mod recommendations;
+
+use std::sync::Arc;
+
+use aisle_domain::ExternalId;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Serialize;
+
+use crate::problem::Problem;
+use crate::state::AppState;
+use crate::{auth, metrics};
+
+/// Most records in one batch request.
+pub const MAX_BATCH: usize = 10_000;
+
+/// A record of a batch that was refused.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RecordIssue {
+    /// Its position in the request, from 0.
+    pub index: usize,
+    /// The key at fault, when one is.
+    pub field: Option<String>,
+    /// What is wrong and how to fix it.
+    pub reason: String,
+}
+
+/// Every route: /v1 behind keys, health and metrics open.
+pub fn router(state: Arc<AppState>) -> Router {
+    let read = Router::new()
+        .route("/v1/users/{id}/recommendations", get(recommendations::user_feed))
+        .route("/v1/users/{id}/rerank", post(recommendations::rerank))
+        .route("/v1/sessions/{id}/recommendations", get(recommendations::session_feed))
+        .route("/v1/items/{id}/similar", get(recommendations::similar))
+        .route("/v1/popular", get(recommendations::popular))
+        .route("/v1/trending", get(recommendations::trending))
+        .route_layer(from_fn_with_state(state.clone(), auth::read));
+    let write = Router::new()
+        .route("/v1/events", post(events::post_events))
+        .route_layer(from_fn_with_state(state.clone(), auth::write));
+    let admin = Router::new()
+        .route("/v1/items", get(catalog::list_items))
+        .route("/v1/items/batch", post(catalog::batch_items))
+        .route(
+            "/v1/items/{id}",
+            get(catalog::get_item).put(catalog::put_item).delete(catalog::delete_item),
+        )
+        .route("/v1/items/{id}/hide", post(catalog::hide_item))
+        .route("/v1/users/batch", post(catalog::batch_users))
+        .route(
+            "/v1/users/{id}",
+            get(catalog::get_user).put(catalog::put_user).delete(catalog::delete_user),
+        )
+        .route("/v1/admin/train", post(admin::train))
+        .route("/v1/admin/reload", post(admin::reload))
+        .route(
+            "/v1/admin/merchandising",
+            get(admin::get_merchandising).put(admin::put_merchandising),
+        )
+        .route_layer(from_fn_with_state(state.clone(), auth::admin));
+    let max_body = state.engine().config().server.max_body_bytes;
+    let cors = cors(&state.engine().config().server.cors_origins);
+    let router = Router::new()
+        .merge(read)
+        .merge(write)
+        .merge(admin)
+        .merge(crate::openapi::docs())
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .route("/metrics", get(metrics::render))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(from_fn(metrics::track))
+        .with_state(state);
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+/// CORS for the configured origins (`*` for any); none when the list is empty. Origins that
+/// are not valid header values are skipped with a warning.
+fn cors(origins: &str) -> Option<tower_http::cors::CorsLayer> {
+    use axum::http::{header, HeaderValue, Method};
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins: Vec<&str> = origins.split(',').map(str::trim).filter(|o| !o.is_empty()).collect();
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.contains(&"*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| {
+            let value = HeaderValue::from_str(o).ok();
+            if value.is_none() {
+                tracing::warn!(origin = o, "server.cors_origins: not a valid origin; skipped");
+            }
+            value
+        }))
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
+    )
+}
+
+async fn not_found(uri: axum::http::Uri) -> Problem {
+    Problem::not_found(format!("no route {}; see /v1/openapi.json", uri.path()))
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Problem {
+    Problem::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} does not accept {method}; see /v1/openapi.json", uri.path()),
+    )
+}
+
+/// Runs store and model work on a worker thread; a panic there is a 500, never a lost server.
+pub(crate) async fn blocking<T: Send + 'static>(
+    state: &Arc<AppState>,
+    work: impl FnOnce(&AppState) -> Result<T, Problem> + Send + 'static,
+) -> Result<T, Problem> {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || work(&state)).await.map_err(Problem::internal)?
+}
+
+/// An id from a path or parameter, with a clear 400 when it is not a valid id.
+pub(crate) fn parse_id(field: &str, text: &str) -> Result<ExternalId, Problem> {
+    ExternalId::parse(text).map_err(|e| Problem::bad_request(format!("`{field}`: {e}")))
+}
+
+impl From<aisle_engine::Error> for Problem {
+    fn from(error: aisle_engine::Error) -> Self {
+        Problem::internal(error)
+    }
+}

@@ -1,0 +1,174 @@
+//! What every request shares: the engine, the serving snapshots (swapped whole when a new model
+//! version is loaded), live histories, keys, rate limits and the metrics handle.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use aisle_domain::ExternalId;
+use aisle_engine::{Engine, Snapshot};
+use arc_swap::ArcSwapOption;
+
+use crate::keys::KeyRing;
+use crate::live::Live;
+use crate::merchandising::MerchandisingState;
+
+/// Shared server state.
+pub struct AppState {
+    pub(crate) engine: Arc<Engine>,
+    /// The model behind feeds and re-ranking.
+    pub(crate) feed: ArcSwapOption<Snapshot>,
+    /// The model behind similar items.
+    pub(crate) similar: ArcSwapOption<Snapshot>,
+    pub(crate) live: Live,
+    pub(crate) keys: KeyRing,
+    pub(crate) limiter: RateLimiter,
+    /// Boosts, burials and promotions.
+    pub(crate) merchandising: MerchandisingState,
+    /// Dense user indexes, which never change once given.
+    user_indexes: Mutex<HashMap<ExternalId, u32>>,
+    /// A retraining is under way.
+    pub(crate) training: AtomicBool,
+}
+
+impl AppState {
+    /// State over an open engine; loads the serving models that are trained (a missing one is
+    /// reported by /health/ready and by the routes that need it, not an error here).
+    pub fn new(engine: Engine) -> Result<Arc<Self>, crate::ServeError> {
+        // Installed before the first model loads, so its version gauge is recorded.
+        crate::metrics::handle();
+        let keys = KeyRing::open(engine.data_dir())?;
+        let limiter = RateLimiter::new(engine.config().server.rate_limit_per_key);
+        let merchandising = MerchandisingState::open(engine.data_dir())
+            .map_err(crate::ServeError::Merchandising)?;
+        let state = Arc::new(Self {
+            engine: Arc::new(engine),
+            feed: ArcSwapOption::empty(),
+            similar: ArcSwapOption::empty(),
+            live: Live::default(),
+            keys,
+            limiter,
+            merchandising,
+            user_indexes: Mutex::new(HashMap::new()),
+            training: AtomicBool::new(false),
+        });
+        state.reload();
+        Ok(state)
+    }
+
+    /// Loads the active versions of the serving models and swaps them in; a model that cannot
+    /// be loaded keeps serving its previous version. Blocking: call from a worker thread.
+    pub fn reload(&self) -> Vec<String> {
+        let mark = self.live.mark();
+        let server = &self.engine.config().server;
+        let mut problems = Vec::new();
+        let mut load = |name: &str, slot: &ArcSwapOption<Snapshot>| match self
+            .engine
+            .load_snapshot(name)
+        {
+            Ok(snapshot) => {
+                metrics::gauge!("aisle_model_version", "model" => name.to_string())
+                    .set(f64::from(snapshot.version));
+                tracing::info!(model = name, version = snapshot.version, "serving model loaded");
+                slot.store(Some(Arc::new(snapshot)));
+            }
+            Err(error) => {
+                tracing::warn!(model = name, %error, "serving model not loaded");
+                problems.push(error.to_string());
+            }
+        };
+        load(&server.model, &self.feed);
+        if server.similar_model == server.model {
+            self.similar.store(self.feed.load_full());
+        } else {
+            load(&server.similar_model, &self.similar);
+        }
+        self.live.forget_before(mark);
+        problems
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The dense index of a user (cached; a store lookup the first time).
+    pub(crate) fn user_index(&self, user: &ExternalId) -> Result<Option<u32>, aisle_engine::Error> {
+        if let Some(&index) =
+            self.user_indexes.lock().ok().and_then(|m| m.get(user).copied()).as_ref()
+        {
+            return Ok(Some(index));
+        }
+        let found = self.engine.store().user_index(user)?;
+        if let (Some(index), Ok(mut map)) = (found, self.user_indexes.lock()) {
+            map.insert(user.clone(), index);
+        }
+        Ok(found)
+    }
+
+    /// Drops what the server remembers of an erased shopper: their live history and index.
+    pub(crate) fn forget_user(&self, user: &ExternalId) {
+        self.live.forget_user(user);
+        if let Ok(mut map) = self.user_indexes.lock() {
+            map.remove(user);
+        }
+    }
+
+    /// Whether no API key exists yet.
+    pub fn keys_is_empty(&self) -> bool {
+        self.keys.list().is_empty()
+    }
+
+    /// Whether retraining is running.
+    pub fn is_training(&self) -> bool {
+        self.training.load(Ordering::SeqCst)
+    }
+}
+
+/// A token bucket per key: `rate` requests a second, bursts of up to `rate`.
+#[derive(Debug)]
+pub(crate) struct RateLimiter {
+    rate: u32,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    pub(crate) fn new(rate: u32) -> Self {
+        Self { rate, buckets: Mutex::new(HashMap::new()) }
+    }
+
+    /// Takes a token for `key`; `Err(seconds)` to wait when it has none.
+    pub(crate) fn take(&self, key: &str) -> Result<(), f64> {
+        if self.rate == 0 {
+            return Ok(());
+        }
+        let rate = f64::from(self.rate);
+        let now = Instant::now();
+        let Ok(mut buckets) = self.buckets.lock() else { return Ok(()) };
+        let (tokens, last) = buckets.entry(key.to_string()).or_insert((rate, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(rate);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err((1.0 - *tokens) / rate)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bucket_allows_a_burst_then_refuses_until_it_refills() {
+        let limiter = RateLimiter::new(3);
+        assert!((0..3).all(|_| limiter.take("k").is_ok()));
+        let wait = limiter.take("k").unwrap_err();
+        assert!(wait > 0.0 && wait <= 1.0 / 3.0 + 1e-9, "{wait}");
+        assert!(limiter.take("other").is_ok(), "buckets are per key");
+        assert!(RateLimiter::new(0).take("k").is_ok());
+    }
+}
