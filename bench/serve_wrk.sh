@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Load test of `aisle serve` from loopback with wrk (Debian package `wrk`): home feeds at 64
 # connections, single events, batches of events, resident memory and freshness (an event in, a
-# changed feed out). The shop is generated once into $SHOP (default /tmp/aisle-serve-bench) at
-# $EVENTS events (default 10 million); the serving models are ALS (feeds) and item-kNN.
+# changed feed out). The shop is generated once into $SHOP (default /tmp/aisle-serve-bench):
+# $EVENTS events, $SHOPPERS users and $ITEMS items (default 10 million, 1 million, 100,000, the
+# issue's size); the serving models are ALS (feeds) and item-kNN (similar items).
 #   bash bench/serve_wrk.sh            # EVENTS=200000 for a quick run
 source "$(dirname "$0")/common.sh"
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 1; }
 events="${EVENTS:-10000000}"
+shoppers="${SHOPPERS:-1000000}"
+catalog_items="${ITEMS:-100000}"
 shop="${SHOP:-/tmp/aisle-serve-bench}"
 duration="${DURATION:-30s}"
 port="${PORT:-18080}"
 aisle() { "$aisle_bin" --data-dir "$shop" --log warn "$@"; }
 
 if [ ! -f "$shop/aisle.db" ]; then
-  aisle generate --events "$events" --seed 7
+  aisle generate --events "$events" --users "$shoppers" --items "$catalog_items" --seed 7
 fi
 cat > "$shop/aisle.toml" <<TOML
 [server]
@@ -29,7 +32,8 @@ items=$(aisle stats --json | python3 -c 'import json,sys; print(json.load(sys.st
 read_key=$(aisle keys create --scope read --label wrk)
 write_key=$(aisle keys create --scope write --label wrk)
 
-aisle serve --addr "127.0.0.1:$port" &
+# The binary itself, not the shell function, so that $! is the server's pid (for its memory).
+"$aisle_bin" --data-dir "$shop" --log warn serve --addr "127.0.0.1:$port" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$scratch"' EXIT
 for _ in $(seq 600); do

@@ -130,6 +130,12 @@ pub struct GenerateArgs {
     /// Random seed; the same seed and size give the same shop.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Signed-in shoppers (20 to 2,000,000). Default: one per 40 events, at most 500,000.
+    #[arg(long)]
+    pub users: Option<u64>,
+    /// Catalog items (50 to 200,000). Default: one per 200 events, at most 50,000.
+    #[arg(long)]
+    pub items: Option<u64>,
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,

@@ -18,6 +18,10 @@ pub struct GenerateOptions {
     pub events: u64,
     /// Random seed: the same seed gives the same shop.
     pub seed: u64,
+    /// Signed-in users (default: scaled to `events`).
+    pub users: Option<u64>,
+    /// Catalog items (default: scaled to `events`).
+    pub items: Option<u64>,
 }
 
 /// What a generate job did; serialized for `aisle generate --json`.
@@ -52,7 +56,11 @@ impl Engine {
         on_progress: &mut dyn FnMut(Progress),
     ) -> Result<GenerateReport> {
         let started = Instant::now();
-        let shop = ShopConfig::new(options.events, options.seed);
+        let shop = ShopConfig {
+            users: options.users,
+            items: options.items,
+            ..ShopConfig::new(options.events, options.seed)
+        };
         let (sender, receiver) = sync_channel::<Batch>(2);
         let mut written = aisle_store::WriteReport::default();
         let mut progress = Progress { total: Some(options.events), ..Progress::default() };

@@ -9,6 +9,7 @@
 //! its sequence.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use aisle_domain::{Event, EventWeights, ExternalId};
 use aisle_recommend::{registry, top_k, Exclusions, Query, Recommender};
@@ -22,7 +23,8 @@ pub struct Snapshot {
     /// Its version.
     pub version: u32,
     recommender: Box<dyn Recommender>,
-    set: TrainingSet,
+    /// Shared by the snapshots loaded together.
+    set: Arc<TrainingSet>,
     index_of: HashMap<ExternalId, u32>,
     /// Sum of interaction weights per item over the snapshot.
     popularity: Vec<f32>,
@@ -83,8 +85,18 @@ impl History {
 impl Engine {
     /// Loads the active version of `model` with a fresh training snapshot, ready to serve.
     pub fn load_snapshot(&self, model: &str) -> Result<Snapshot> {
+        self.snapshot_on(model, Arc::new(self.training_set()?))
+    }
+
+    /// Loads several models over one training snapshot read once (they share its memory); a
+    /// model that cannot be loaded gets its error, the others still load.
+    pub fn load_snapshots(&self, models: &[&str]) -> Result<Vec<Result<Snapshot>>> {
+        let set = Arc::new(self.training_set()?);
+        Ok(models.iter().map(|model| self.snapshot_on(model, set.clone())).collect())
+    }
+
+    fn snapshot_on(&self, model: &str, set: Arc<TrainingSet>) -> Result<Snapshot> {
         let (version, recommender) = self.load_active(model)?;
-        let set = self.training_set()?;
         if recommender.n_items() > set.matrix.n_items {
             return Err(Error::Config {
                 detail: format!(
@@ -115,7 +127,7 @@ impl Snapshot {
         model: &str,
         version: u32,
         recommender: Box<dyn Recommender>,
-        set: TrainingSet,
+        set: Arc<TrainingSet>,
         weights: EventWeights,
     ) -> Self {
         let n_items = set.matrix.n_items;

@@ -9,6 +9,7 @@
 
 mod auth;
 pub mod filters;
+mod ingest;
 pub mod keys;
 mod live;
 pub mod merchandising;

@@ -10,6 +10,7 @@ use aisle_domain::ExternalId;
 use aisle_engine::{Engine, Snapshot};
 use arc_swap::ArcSwapOption;
 
+use crate::ingest::Ingestor;
 use crate::keys::KeyRing;
 use crate::live::Live;
 use crate::merchandising::MerchandisingState;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub(crate) live: Live,
     pub(crate) keys: KeyRing,
     pub(crate) limiter: RateLimiter,
+    /// The group-commit writer of events.
+    pub(crate) ingest: Ingestor,
     /// Boosts, burials and promotions.
     pub(crate) merchandising: MerchandisingState,
     /// Dense user indexes, which never change once given.
@@ -42,8 +45,11 @@ impl AppState {
         let limiter = RateLimiter::new(engine.config().server.rate_limit_per_key);
         let merchandising = MerchandisingState::open(engine.data_dir())
             .map_err(crate::ServeError::Merchandising)?;
+        let engine = Arc::new(engine);
+        let ingest = Ingestor::start(engine.clone());
         let state = Arc::new(Self {
-            engine: Arc::new(engine),
+            engine,
+            ingest,
             feed: ArcSwapOption::empty(),
             similar: ArcSwapOption::empty(),
             live: Live::default(),
@@ -62,27 +68,41 @@ impl AppState {
     pub fn reload(&self) -> Vec<String> {
         let mark = self.live.mark();
         let server = &self.engine.config().server;
-        let mut problems = Vec::new();
-        let mut load = |name: &str, slot: &ArcSwapOption<Snapshot>| match self
-            .engine
-            .load_snapshot(name)
-        {
-            Ok(snapshot) => {
-                metrics::gauge!("aisle_model_version", "model" => name.to_string())
-                    .set(f64::from(snapshot.version));
-                tracing::info!(model = name, version = snapshot.version, "serving model loaded");
-                slot.store(Some(Arc::new(snapshot)));
-            }
+        let mut names = vec![server.model.as_str()];
+        if server.similar_model != server.model {
+            names.push(server.similar_model.as_str());
+        }
+        let loaded = match self.engine.load_snapshots(&names) {
+            Ok(loaded) => loaded,
             Err(error) => {
-                tracing::warn!(model = name, %error, "serving model not loaded");
-                problems.push(error.to_string());
+                tracing::warn!(%error, "cannot read the training snapshot; serving models unchanged");
+                return vec![error.to_string()];
             }
         };
-        load(&server.model, &self.feed);
-        if server.similar_model == server.model {
-            self.similar.store(self.feed.load_full());
-        } else {
-            load(&server.similar_model, &self.similar);
+        let mut problems = Vec::new();
+        for (name, result) in names.iter().zip(loaded) {
+            match result {
+                Ok(snapshot) => {
+                    metrics::gauge!("aisle_model_version", "model" => name.to_string())
+                        .set(f64::from(snapshot.version));
+                    tracing::info!(
+                        model = name,
+                        version = snapshot.version,
+                        "serving model loaded"
+                    );
+                    let snapshot = Some(Arc::new(snapshot));
+                    if *name == server.model {
+                        self.feed.store(snapshot.clone());
+                    }
+                    if *name == server.similar_model {
+                        self.similar.store(snapshot);
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(model = name, %error, "serving model not loaded");
+                    problems.push(format!("{name}: {error}"));
+                }
+            }
         }
         self.live.forget_before(mark);
         problems

@@ -22,7 +22,12 @@ fn shop() -> Shop {
     let dir = tempfile::tempdir().expect("dir");
     let config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
     let engine = Engine::open(&config).expect("open");
-    engine.generate(GenerateOptions { events: 20_000, seed: 7 }, &mut |_| {}).expect("generate");
+    engine
+        .generate(
+            GenerateOptions { events: 20_000, seed: 7, users: None, items: None },
+            &mut |_| {},
+        )
+        .expect("generate");
     for model in ["ease", "item-knn"] {
         engine
             .train(&TrainRequest { model: model.into(), params: Vec::new(), threads: 1 })
@@ -503,4 +508,37 @@ async fn erasing_a_shopper_and_deleting_an_item() {
     assert!(!ids(&popular).contains(&top));
     assert_eq!(ids(&popular).len(), 3);
     assert_eq!(call(&shop.app, Method::DELETE, &uri, admin, None).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_event_requests_share_commits_and_each_learns_its_own_duplicates() {
+    let shop = shop();
+    let event = |id: String| {
+        json!({"event_id": id, "user_id": "u-000003", "item_id": "sku-000001", "kind": "view",
+               "timestamp": "2030-01-01T00:00:00Z"})
+    };
+    let requests = (0..40).map(|k| {
+        let body = json!({"events": [event(format!("c-{k}")), event("same".into())]});
+        let app = shop.app.clone();
+        let key = shop.write.clone();
+        tokio::spawn(
+            async move { call(&app, Method::POST, "/v1/events", Some(&key), Some(body)).await },
+        )
+    });
+    let mut accepted = 0;
+    let mut duplicates = 0;
+    for request in requests.collect::<Vec<_>>() {
+        let (status, report, _) = request.await.expect("request");
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let (a, d) =
+            (report["accepted"].as_u64().unwrap_or(0), report["duplicates"].as_u64().unwrap_or(0));
+        assert!(
+            a == 1 || a == 2,
+            "each request stores its own event and maybe the shared one: {report}"
+        );
+        assert_eq!(a + d, 2);
+        accepted += a;
+        duplicates += d;
+    }
+    assert_eq!((accepted, duplicates), (41, 39), "the shared event is stored exactly once");
 }

@@ -64,6 +64,10 @@ const PRIOR_VIEWS: f64 = 50.0;
 /// The last sessions take a set number of views, so a small shop lands on its target.
 const EXACT_TAIL_SESSIONS: u64 = 8;
 const DAY_MILLIS: i64 = 86_400_000;
+/// Most signed-in users a shop may be asked for.
+pub const MAX_USERS: u64 = 2_000_000;
+/// Most catalog items a shop may be asked for.
+pub const MAX_ITEMS: u64 = 200_000;
 
 /// What shop to generate.
 #[derive(Debug, Clone)]
@@ -76,6 +80,10 @@ pub struct ShopConfig {
     pub start: Timestamp,
     /// Length of the period in days.
     pub days: u32,
+    /// Signed-in users instead of the count scaled to `events` (20 to 2,000,000).
+    pub users: Option<u64>,
+    /// Catalog items instead of the count scaled to `events` (50 to 200,000).
+    pub items: Option<u64>,
 }
 
 impl ShopConfig {
@@ -84,17 +92,17 @@ impl ShopConfig {
     pub fn new(events: u64, seed: u64) -> Self {
         // The literal is in range, so the fallback is never taken.
         let start = Timestamp::from_secs(DEFAULT_START_SECS).unwrap_or(Timestamp::EPOCH);
-        Self { seed, events, start, days: DEFAULT_DAYS }
+        Self { seed, events, start, days: DEFAULT_DAYS, users: None, items: None }
     }
 
-    /// Signed-in users: one per 40 events, from 20 to 500,000.
+    /// Signed-in users: as set, or one per 40 events, from 20 to 500,000.
     pub fn users(&self) -> u64 {
-        (self.events / 40).clamp(20, 500_000)
+        self.users.unwrap_or((self.events / 40).clamp(20, 500_000))
     }
 
-    /// Catalog items: one per 200 events, from 50 to 50,000.
+    /// Catalog items: as set, or one per 200 events, from 50 to 50,000.
     pub fn items(&self) -> u64 {
-        (self.events / 200).clamp(50, 50_000)
+        self.items.unwrap_or((self.events / 200).clamp(50, 50_000))
     }
 
     fn check(&self, batch_events: usize) -> Result<(), Error> {
@@ -107,6 +115,18 @@ impl ShopConfig {
             return Err(Error::Config(format!(
                 "events is {}; ask for 1 to {MAX_EVENTS} events",
                 self.events
+            )));
+        }
+        if !(20..=MAX_USERS).contains(&self.users()) {
+            return Err(Error::Config(format!(
+                "users is {}; ask for 20 to {MAX_USERS} users",
+                self.users()
+            )));
+        }
+        if !(50..=MAX_ITEMS).contains(&self.items()) {
+            return Err(Error::Config(format!(
+                "items is {}; ask for 50 to {MAX_ITEMS} items",
+                self.items()
             )));
         }
         if self.days == 0 {

@@ -60,3 +60,13 @@ fn shoppers_views_concentrate_in_their_favourite_departments() {
     assert!(share > 0.7, "{share:.2} of a shopper's views are in favourite departments");
     assert!(share > 1.8 * baseline, "{share:.2} against {baseline:.2} for a random shopper");
 }
+
+#[test]
+fn users_and_items_can_be_set_apart_from_the_event_count() {
+    let config = ShopConfig { users: Some(300), items: Some(120), ..ShopConfig::new(5_000, 3) };
+    let summary = generate(&config, 1_000, &mut |_| Ok(())).expect("generates");
+    assert_eq!((summary.users, summary.items), (300, 120));
+    let too_few = ShopConfig { users: Some(5), ..ShopConfig::new(5_000, 3) };
+    let error = generate(&too_few, 1_000, &mut |_| Ok(())).expect_err("5 users");
+    assert!(error.to_string().contains("20 to 2000000 users"), "{error}");
+}

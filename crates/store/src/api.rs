@@ -42,6 +42,13 @@ pub struct WriteReport {
     pub events_inserted: u64,
     /// Events whose id was already stored (or repeated in the batch): skipped.
     pub events_duplicate: u64,
+    /// Positions in `batch.events` of the events skipped as duplicates, ascending: as many as
+    /// `events_duplicate`. A repeat within the batch is the later occurrence; the first is
+    /// stored (or skipped itself if its id was already stored). Lets a caller that merged
+    /// several requests into one batch tell each which of its events were skipped. Empty in a
+    /// sum of reports (see the `AddAssign` impl), and then left out of the JSON.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duplicate_events: Vec<usize>,
     /// Orders created.
     pub orders_inserted: u64,
     /// Orders whose stored document changed.
@@ -56,6 +63,9 @@ pub struct WriteReport {
     pub reviews_unchanged: u64,
 }
 
+/// Adds the counts of another write. The sum describes no single batch, so positions mean
+/// nothing in it: `duplicate_events` is cleared (hence also left out of the summed report's
+/// JSON), while `events_duplicate` keeps counting.
 impl std::ops::AddAssign for WriteReport {
     fn add_assign(&mut self, o: Self) {
         self.items_inserted += o.items_inserted;
@@ -66,6 +76,7 @@ impl std::ops::AddAssign for WriteReport {
         self.users_unchanged += o.users_unchanged;
         self.events_inserted += o.events_inserted;
         self.events_duplicate += o.events_duplicate;
+        self.duplicate_events.clear();
         self.orders_inserted += o.orders_inserted;
         self.orders_updated += o.orders_updated;
         self.orders_unchanged += o.orders_unchanged;
@@ -214,5 +225,34 @@ pub trait Store: Send + Sync {
     #[doc(hidden)]
     fn fail_next_write_for_tests(&self) -> bool {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WriteReport;
+
+    #[test]
+    fn duplicate_positions_stay_out_of_json_when_empty() {
+        let json = |r: &WriteReport| serde_json::to_value(r).expect("serializes");
+        let mut report = WriteReport { events_duplicate: 2, ..WriteReport::default() };
+        assert!(json(&report).get("duplicate_events").is_none());
+        report.duplicate_events = vec![1, 3];
+        assert_eq!(json(&report)["duplicate_events"], serde_json::json!([1, 3]));
+    }
+
+    #[test]
+    fn a_sum_of_reports_counts_duplicates_but_names_no_positions() {
+        let one = WriteReport {
+            events_inserted: 2,
+            events_duplicate: 2,
+            duplicate_events: vec![1, 3],
+            ..WriteReport::default()
+        };
+        let mut sum = one.clone();
+        sum += one;
+        let expected =
+            WriteReport { events_inserted: 4, events_duplicate: 4, ..WriteReport::default() };
+        assert_eq!(sum, expected);
     }
 }

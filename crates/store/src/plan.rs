@@ -78,6 +78,8 @@ pub(crate) struct DocRow {
 /// An event row, borrowing its text from the batch (imports write millions of these).
 #[derive(Debug)]
 pub(crate) struct EventRow<'a> {
+    /// The event's position in `batch.events`.
+    pub(crate) pos: usize,
     pub(crate) key: EventKey,
     pub(crate) ext_id: &'a str,
     pub(crate) user: Option<u32>,
@@ -143,9 +145,40 @@ pub(crate) struct Plan<'a> {
     pub(crate) order_updates: Vec<OrderRow>,
     pub(crate) review_inserts: Vec<ReviewRow>,
     pub(crate) review_updates: Vec<ReviewRow>,
-    /// Counts of everything but the events the backend finds already stored.
+    /// Counts of everything but the events the backend finds already stored; the positions of
+    /// the duplicates planning found, ascending.
     pub(crate) report: WriteReport,
     pub(crate) created: CreatedIds,
+}
+
+impl Plan<'_> {
+    /// The report of a write that applied this plan and skipped `stored`, the positions in the
+    /// batch of the planned events found already stored (in any order); the others were
+    /// inserted.
+    pub(crate) fn report(&self, stored: Vec<usize>) -> WriteReport {
+        let mut report = self.report.clone();
+        report.events_inserted = (self.events.len() - stored.len()) as u64;
+        report.events_duplicate += stored.len() as u64;
+        let positions = &mut report.duplicate_events;
+        if positions.is_empty() {
+            *positions = stored;
+        } else {
+            positions.extend(stored);
+        }
+        if !positions.is_sorted() {
+            // Positions are distinct and below the batch length, so marking them sorts in one
+            // pass: a re-import of a 50,000-event batch skips every event.
+            let mut skipped = vec![false; positions.iter().max().map_or(0, |&p| p + 1)];
+            for &p in positions.iter() {
+                if let Some(s) = skipped.get_mut(p) {
+                    *s = true;
+                }
+            }
+            positions.clear();
+            positions.extend(skipped.iter().enumerate().filter(|(_, &s)| s).map(|(p, _)| p));
+        }
+        report
+    }
 }
 
 /// Counts a document write: (inserted, updated, unchanged).
@@ -269,10 +302,11 @@ pub(crate) fn plan<'a>(
     let mut seen: HashSet<EventKey, KeyHasher> =
         HashSet::with_capacity_and_hasher(batch.events.len(), KeyHasher);
     plan.events.reserve(batch.events.len());
-    for event in &batch.events {
+    for (pos, event) in batch.events.iter().enumerate() {
         let key = event_key(event.id.as_str());
         if !seen.insert(key) {
             plan.report.events_duplicate += 1;
+            plan.report.duplicate_events.push(pos);
             continue;
         }
         let known_actor = match &event.actor {
@@ -286,6 +320,7 @@ pub(crate) fn plan<'a>(
         let all_known = known_actor.is_some() && known_item.is_none_or(|i| i.is_some());
         if !all_known && lookup.stored_events(&[key])?.contains(&key) {
             plan.report.events_duplicate += 1;
+            plan.report.duplicate_events.push(pos);
             continue;
         }
         let (user, session) = match &event.actor {
@@ -303,7 +338,7 @@ pub(crate) fn plan<'a>(
             (Some(id), None) => Some(bare_item!(id)),
             (None, _) => None,
         };
-        plan.events.push(event_row(event, key, user, session, item)?);
+        plan.events.push(event_row(event, pos, key, user, session, item)?);
     }
 
     let ids: Vec<&str> = batch.orders.iter().map(|o| o.id.as_str()).collect();
@@ -392,6 +427,7 @@ fn session_index(sessions: &mut Resolver<'_>, id: &str, plan: &mut Plan) -> u32 
 
 fn event_row(
     e: &Event,
+    pos: usize,
     key: EventKey,
     user: Option<u32>,
     session: Option<u32>,
@@ -400,6 +436,7 @@ fn event_row(
     let context =
         if e.context.is_empty() { None } else { Some(serde_json::to_string(&e.context)?) };
     Ok(EventRow {
+        pos,
         key,
         ext_id: e.id.as_str(),
         user,

@@ -118,10 +118,15 @@ fn print_written(w: &Written) -> anyhow::Result<()> {
 /// `aisle generate --events N --seed S`.
 pub fn generate(engine: &Engine, args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let bar = Bar::events("generating");
-    let report = engine
-        .generate(GenerateOptions { events: args.events, seed: args.seed }, &mut |p| {
-            bar.update(p)
-        })?;
+    let report = engine.generate(
+        GenerateOptions {
+            events: args.events,
+            seed: args.seed,
+            users: args.users,
+            items: args.items,
+        },
+        &mut |p| bar.update(p),
+    )?;
     bar.finish();
     if args.json {
         emit!("{}", serde_json::to_string_pretty(&report)?);

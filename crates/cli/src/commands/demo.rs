@@ -25,10 +25,10 @@ pub fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
             config.data_dir.display()
         );
         let bar = Bar::events("generating");
-        let report = engine
-            .generate(GenerateOptions { events: args.events, seed: args.seed }, &mut |p| {
-                bar.update(p)
-            })?;
+        let report = engine.generate(
+            GenerateOptions { events: args.events, seed: args.seed, users: None, items: None },
+            &mut |p| bar.update(p),
+        )?;
         bar.finish();
         emit!("Generated in {:.1} s", report.seconds);
     } else {

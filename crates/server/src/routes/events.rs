@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use aisle_domain::{Actor, Batch, Event};
+use aisle_domain::{Actor, Event};
 use aisle_ingest::generic::event_from_json;
 use axum::extract::State;
 use serde::Serialize;
 use serde_json::Value;
 
 use super::catalog::{build_all, check_size};
-use super::{blocking, RecordIssue};
+use super::RecordIssue;
 use crate::live::Who;
 use crate::problem::{Answer, Json, Problem};
 use crate::state::AppState;
@@ -52,18 +52,14 @@ pub async fn post_events(
         return Err(Problem::bad_request("no event in the request could be read; see `errors`")
             .with_errors(serde_json::to_value(&errors).unwrap_or_default()));
     }
-    let batch = Batch { events, ..Batch::default() };
-    let (report, batch) = blocking(&state, move |s| Ok((s.engine().write(&batch)?, batch))).await?;
-    metrics::counter!("aisle_events_ingested_total").increment(report.events_inserted);
-    // A request that only repeated stored events (a retry) must not count them twice.
-    if report.events_inserted > 0 {
-        remember(&state, &batch.events);
-    }
-    Ok(Json(Ingested {
-        accepted: report.events_inserted,
-        duplicates: report.events_duplicate,
-        errors,
-    }))
+    let stored = state.ingest.submit(events.clone()).await.map_err(Problem::internal)?;
+    let accepted = stored.iter().filter(|&&s| s).count() as u64;
+    metrics::counter!("aisle_events_ingested_total").increment(accepted);
+    // Only events stored now join the live histories: a retry must not count twice.
+    let fresh: Vec<Event> =
+        events.into_iter().zip(&stored).filter(|(_, &s)| s).map(|(e, _)| e).collect();
+    remember(&state, &fresh);
+    Ok(Json(Ingested { accepted, duplicates: stored.len() as u64 - accepted, errors }))
 }
 
 /// Adds the events to their actors' live histories (items the serving model knows only).

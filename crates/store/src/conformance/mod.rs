@@ -26,8 +26,9 @@ pub use matrix::{
 pub use records::{
     bare_records_come_from_behaviour_and_are_replaced_by_full_ones,
     baskets_are_live_orders_oldest_first, counts_events_by_kind, dense_indexes_follow_first_sight,
-    events_are_kept_once_per_id, events_of_user_newest_first, failed_write_leaves_nothing_behind,
-    list_items_pages_by_index, orders_and_reviews_newest_first, records_of_every_kind_round_trip,
+    duplicate_events_are_reported_by_position, events_are_kept_once_per_id,
+    events_of_user_newest_first, failed_write_leaves_nothing_behind, list_items_pages_by_index,
+    orders_and_reviews_newest_first, records_of_every_kind_round_trip,
     upserts_count_unchanged_and_updated,
 };
 
@@ -43,6 +44,7 @@ pub const ALL: &[(&str, Check)] = &[
         bare_records_come_from_behaviour_and_are_replaced_by_full_ones,
     ),
     ("events_are_kept_once_per_id", events_are_kept_once_per_id),
+    ("duplicate_events_are_reported_by_position", duplicate_events_are_reported_by_position),
     ("failed_write_leaves_nothing_behind", failed_write_leaves_nothing_behind),
     ("dense_indexes_follow_first_sight", dense_indexes_follow_first_sight),
     ("events_of_user_newest_first", events_of_user_newest_first),
@@ -93,6 +95,7 @@ macro_rules! conformance_tests {
             upserts_count_unchanged_and_updated,
             bare_records_come_from_behaviour_and_are_replaced_by_full_ones,
             events_are_kept_once_per_id,
+            duplicate_events_are_reported_by_position,
             failed_write_leaves_nothing_behind,
             dense_indexes_follow_first_sight,
             events_of_user_newest_first,
@@ -115,7 +118,7 @@ macro_rules! conformance_tests {
         fn every_conformance_check_has_a_test() {
             assert_eq!(
                 $crate::conformance::ALL.len(),
-                20,
+                21,
                 "add the new check to the list in aisle_store::conformance_tests!"
             );
         }

@@ -36,11 +36,8 @@ pub(super) fn write(
         return Err(e.into());
     }
     let plan = plan::plan(batch, caches, &mut SqliteLookup { conn: &tx, db_path, event_keys })?;
-    let mut report = plan.report.clone();
-    let Applied { by_kind, new_keys, last_event_rowid } = apply(&tx, &plan, event_keys)?;
-    let inserted: u64 = by_kind.iter().sum();
-    report.events_inserted = inserted;
-    report.events_duplicate += plan.events.len() as u64 - inserted;
+    let Applied { new_keys, stored, last_event_rowid } = apply(&tx, &plan, event_keys)?;
+    let report = plan.report(stored);
     if fail_before_commit {
         return Err(Error::Database("write failed on purpose (test failpoint)".into()).into());
     }
@@ -82,11 +79,11 @@ pub(super) const ERASED_USERS: &str = "(SELECT count(*) FROM users WHERE erased_
 
 /// What applying a plan stored.
 struct Applied {
-    /// New events of each kind.
-    by_kind: [u64; 10],
-    /// Their keys.
+    /// The keys of the new events.
     new_keys: Vec<EventKey>,
-    /// The rowid of the last of them (0 when there were none).
+    /// The batch positions of the planned events that were already stored, in no order.
+    stored: Vec<usize>,
+    /// The rowid of the last new event (0 when there were none).
     last_event_rowid: i64,
 }
 
@@ -122,6 +119,7 @@ fn apply(conn: &Connection, plan: &Plan, event_keys: &EventKeys) -> rusqlite::Re
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     let mut new_keys = Vec::with_capacity(plan.events.len());
+    let mut stored = Vec::new();
     // Inserting each user's events together (a stable sort keeps their order, and so the order
     // of ties in `events_of_user`) turns scattered inserts into the per-user index into runs
     // on the same page: a third faster on imports.
@@ -130,6 +128,7 @@ fn apply(conn: &Connection, plan: &Plan, event_keys: &EventKeys) -> rusqlite::Re
     for e in order {
         // The plan dropped repeats within the batch; this drops events stored before.
         if event_keys.contains(&e.key) {
+            stored.push(e.pos);
             continue;
         }
         let (hi, lo) = key_halves(&e.key);
@@ -181,7 +180,7 @@ fn apply(conn: &Connection, plan: &Plan, event_keys: &EventKeys) -> rusqlite::Re
     for r in &plan.review_updates {
         update.execute(params![r.ext_id, r.user, r.item, r.created_at, r.doc])?;
     }
-    Ok(Applied { by_kind, new_keys, last_event_rowid })
+    Ok(Applied { new_keys, stored, last_event_rowid })
 }
 
 /// Reads for planning, inside the write transaction.

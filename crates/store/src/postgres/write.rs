@@ -2,7 +2,8 @@
 //! writers, the shared plan, then one array-parameter statement per table (`unnest`), so a
 //! batch of 50,000 events costs a handful of round trips.
 //!
-//! Duplicate events are skipped by `ON CONFLICT (id_hash) DO NOTHING`.
+//! Duplicate events are skipped by `ON CONFLICT (id_hash) DO NOTHING`; the same statement
+//! tells which ones, by their position in the array.
 
 use std::collections::{HashMap, HashSet};
 
@@ -31,10 +32,8 @@ pub(super) fn write(
     refresh(&mut tx, "users", &mut caches.users)?;
     refresh(&mut tx, "sessions", &mut caches.sessions)?;
     let plan = plan::plan(batch, caches, &mut PgLookup { tx: &mut tx })?;
-    let mut report = plan.report.clone();
-    let inserted = apply(&mut tx, &plan)?;
-    report.events_inserted = inserted;
-    report.events_duplicate += plan.events.len() as u64 - inserted;
+    let stored = apply(&mut tx, &plan)?;
+    let report = plan.report(stored);
     if fail_before_commit {
         return Err(Error::Database("write failed on purpose (test failpoint)".into()));
     }
@@ -78,8 +77,8 @@ fn opt_idx(idx: Option<u32>) -> Result<Option<i32>> {
     idx.map(pg_idx).transpose()
 }
 
-/// Applies a plan; returns how many events were new.
-fn apply(tx: &mut Transaction<'_>, plan: &Plan) -> Result<u64> {
+/// Applies a plan; returns the batch positions of the planned events that were already stored.
+fn apply(tx: &mut Transaction<'_>, plan: &Plan) -> Result<Vec<usize>> {
     for (table, inserts, updates) in [
         ("items", &plan.item_inserts, &plan.item_updates),
         ("users", &plan.user_inserts, &plan.user_updates),
@@ -120,16 +119,17 @@ fn apply(tx: &mut Transaction<'_>, plan: &Plan) -> Result<u64> {
         )
         .map_err(pg_error)?;
     }
-    let inserted = insert_events(tx, plan)?;
+    let stored = insert_events(tx, plan)?;
     write_orders(tx, &plan.order_inserts, &plan.order_updates)?;
     write_reviews(tx, &plan.review_inserts, &plan.review_updates)?;
-    Ok(inserted)
+    Ok(stored)
 }
 
-fn insert_events(tx: &mut Transaction<'_>, plan: &Plan) -> Result<u64> {
+/// Inserts the planned events; returns the batch positions of those already stored.
+fn insert_events(tx: &mut Transaction<'_>, plan: &Plan) -> Result<Vec<usize>> {
     let ev = &plan.events;
     if ev.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let users: Vec<Option<i32>> = ev.iter().map(|e| opt_idx(e.user)).collect::<Result<_>>()?;
     let sessions: Vec<Option<i32>> =
@@ -146,6 +146,12 @@ fn insert_events(tx: &mut Transaction<'_>, plan: &Plan) -> Result<u64> {
     let ids: Vec<&str> = ev.iter().map(|e| e.ext_id).collect();
     // The plan already dropped repeats within the batch, so ON CONFLICT only meets events
     // stored by earlier writes; the ordinality keeps insertion (and so tie) order.
+    // RETURNING names only the table's columns, not the ordinality, so the skipped events are
+    // found in the server: the array elements whose key the insert did not return. The answer
+    // is a row per event kind inserted (kind, count), then a row per skipped event (its 1-based
+    // ordinality), but only when some events were inserted and some skipped: the anti-join
+    // costs nothing in the usual import of new events, and when all were skipped (a
+    // re-import) the counts alone say which.
     let rows = tx
         .query(
             "WITH ins AS (
@@ -158,9 +164,15 @@ fn insert_events(tx: &mut Transaction<'_>, plan: &Plan) -> Result<u64> {
                      WITH ORDINALITY AS e(u, s, i, k, t, v, q, p, qu, c, h, x, ord)
                 ORDER BY ord
                 ON CONFLICT (id_hash) DO NOTHING
-                RETURNING kind
-             )
-             SELECT kind, count(*) FROM ins GROUP BY kind",
+                RETURNING kind, id_hash
+             ),
+             by_kind AS (SELECT kind, count(*) AS n FROM ins GROUP BY kind)
+             SELECT kind, n, NULL::int8 FROM by_kind
+             UNION ALL
+             SELECT NULL, NULL, e.ord
+             FROM unnest($11::bytea[]) WITH ORDINALITY AS e(h, ord)
+             WHERE (SELECT sum(n) FROM by_kind) BETWEEN 1 AND cardinality($11::bytea[]) - 1
+               AND NOT EXISTS (SELECT FROM ins WHERE ins.id_hash = e.h)",
             &[
                 &users,
                 &sessions,
@@ -179,9 +191,32 @@ fn insert_events(tx: &mut Transaction<'_>, plan: &Plan) -> Result<u64> {
         .map_err(pg_error)?;
     let mut kinds = Vec::new();
     let mut counts = Vec::new();
+    let mut stored = Vec::new();
     for r in &rows {
-        kinds.push(r.get::<_, i16>(0));
-        counts.push(r.get::<_, i64>(1));
+        match r.get::<_, Option<i64>>(2) {
+            Some(ord) => {
+                let row = usize::try_from(ord - 1).ok().and_then(|k| ev.get(k));
+                let row = row.ok_or_else(|| {
+                    Error::Database(format!("the event insert named row {ord} of {}", ev.len()))
+                })?;
+                stored.push(row.pos);
+            }
+            None => {
+                kinds.push(r.get::<_, i16>(0));
+                counts.push(r.get::<_, i64>(1));
+            }
+        }
+    }
+    let inserted: i64 = counts.iter().sum();
+    if inserted == 0 {
+        stored = ev.iter().map(|e| e.pos).collect();
+    }
+    if inserted as usize + stored.len() != ev.len() {
+        return Err(Error::Database(format!(
+            "the event insert stored {inserted} and skipped {} of {} events",
+            stored.len(),
+            ev.len()
+        )));
     }
     if !kinds.is_empty() {
         tx.execute(
@@ -191,7 +226,7 @@ fn insert_events(tx: &mut Transaction<'_>, plan: &Plan) -> Result<u64> {
         )
         .map_err(pg_error)?;
     }
-    Ok(counts.iter().map(|&n| n as u64).sum())
+    Ok(stored)
 }
 
 fn write_orders(
