@@ -73,6 +73,8 @@ pub struct ServerConfig {
     pub model: String,
     /// The model behind similar items (an item-to-item model reads best).
     pub similar_model: String,
+    /// The model behind "bought together" (association rules over orders).
+    pub bought_together_model: String,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Requests per second each API key may make (0: no limit); bursts up to one second's worth.
@@ -89,6 +91,7 @@ impl Default for ServerConfig {
             addr: "127.0.0.1:8080".into(),
             model: "ease".into(),
             similar_model: "item-knn".into(),
+            bought_together_model: "rules".into(),
             max_body_bytes: 8 * 1024 * 1024,
             rate_limit_per_key: 0,
             cors_origins: String::new(),

@@ -25,6 +25,7 @@ use crate::state::AppState;
         catalog::batch_users, catalog::delete_user,
         events::post_events,
         recommendations::user_feed, recommendations::session_feed, recommendations::similar,
+        recommendations::bought_together,
         recommendations::popular, recommendations::trending, recommendations::rerank,
         admin::train, admin::reload, admin::get_merchandising, admin::put_merchandising,
     ),

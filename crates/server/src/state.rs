@@ -22,6 +22,8 @@ pub struct AppState {
     pub(crate) feed: ArcSwapOption<Snapshot>,
     /// The model behind similar items.
     pub(crate) similar: ArcSwapOption<Snapshot>,
+    /// The model behind "bought together".
+    pub(crate) together: ArcSwapOption<Snapshot>,
     pub(crate) live: Live,
     pub(crate) keys: KeyRing,
     pub(crate) limiter: RateLimiter,
@@ -52,6 +54,7 @@ impl AppState {
             ingest,
             feed: ArcSwapOption::empty(),
             similar: ArcSwapOption::empty(),
+            together: ArcSwapOption::empty(),
             live: Live::default(),
             keys,
             limiter,
@@ -69,8 +72,10 @@ impl AppState {
         let mark = self.live.mark();
         let server = &self.engine.config().server;
         let mut names = vec![server.model.as_str()];
-        if server.similar_model != server.model {
-            names.push(server.similar_model.as_str());
+        for name in [&server.similar_model, &server.bought_together_model] {
+            if !names.contains(&name.as_str()) {
+                names.push(name.as_str());
+            }
         }
         let loaded = match self.engine.load_snapshots(&names) {
             Ok(loaded) => loaded,
@@ -95,7 +100,10 @@ impl AppState {
                         self.feed.store(snapshot.clone());
                     }
                     if *name == server.similar_model {
-                        self.similar.store(snapshot);
+                        self.similar.store(snapshot.clone());
+                    }
+                    if *name == server.bought_together_model {
+                        self.together.store(snapshot);
                     }
                 }
                 Err(error) => {

@@ -28,7 +28,7 @@ fn shop() -> Shop {
             &mut |_| {},
         )
         .expect("generate");
-    for model in ["ease", "item-knn"] {
+    for model in ["ease", "item-knn", "rules"] {
         engine
             .train(&TrainRequest { model: model.into(), params: Vec::new(), threads: 1 })
             .expect("train");
@@ -314,6 +314,11 @@ async fn similar_items_rerank_and_filters() {
     assert_eq!(similar["model"], "item-knn", "{similar}");
     assert_eq!(ids(&similar).len(), 5);
     assert!(!ids(&similar).contains(&anchor));
+    let uri = format!("/v1/items/{anchor}/bought-together?n=3&explain=true");
+    let (status, together, _) = call(&shop.app, Method::GET, &uri, key, None).await;
+    assert_eq!(status, StatusCode::OK, "{together}");
+    assert_eq!(together["model"], "rules", "{together}");
+    assert!(!ids(&together).contains(&anchor));
     let (_, feed, _) =
         call(&shop.app, Method::GET, "/v1/users/u-000001/recommendations?n=20", key, None).await;
     let mut list = ids(&feed);

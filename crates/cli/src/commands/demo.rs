@@ -11,7 +11,7 @@ use crate::cli::DemoArgs;
 use crate::progress::Bar;
 
 /// The models the demo trains, cheapest first.
-const DEMO_MODELS: [&str; 3] = ["popular", "item-knn", "ease"];
+const DEMO_MODELS: [&str; 4] = ["popular", "item-knn", "ease", "rules"];
 
 /// Generates the demo shop unless the store already holds data, trains the demo models, then
 /// prints the shop's statistics and a sample of recommendations.

@@ -82,8 +82,10 @@ pub(crate) async fn retrain(state: Arc<AppState>, models: Vec<String>) -> Answer
         let server = &s.engine().config().server;
         let models = if models.is_empty() {
             let mut m = vec![server.model.clone()];
-            if server.similar_model != server.model {
-                m.push(server.similar_model.clone());
+            for name in [&server.similar_model, &server.bought_together_model] {
+                if !m.contains(name) {
+                    m.push(name.clone());
+                }
             }
             m
         } else {

@@ -45,9 +45,12 @@ pub async fn ready(State(state): State<Arc<AppState>>) -> Result<Json<Health>, P
         )));
     };
     let mut models = vec![format!("{}@{}", feed.model, feed.version)];
-    if let Some(similar) = state.similar.load_full() {
-        if similar.model != feed.model {
-            models.push(format!("{}@{}", similar.model, similar.version));
+    for slot in [&state.similar, &state.together] {
+        if let Some(snapshot) = slot.load_full() {
+            let name = format!("{}@{}", snapshot.model, snapshot.version);
+            if !models.contains(&name) {
+                models.push(name);
+            }
         }
     }
     Ok(Json(Health { status: "ok", models }))

@@ -40,6 +40,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/users/{id}/rerank", post(recommendations::rerank))
         .route("/v1/sessions/{id}/recommendations", get(recommendations::session_feed))
         .route("/v1/items/{id}/similar", get(recommendations::similar))
+        .route("/v1/items/{id}/bought-together", get(recommendations::bought_together))
         .route("/v1/popular", get(recommendations::popular))
         .route("/v1/trending", get(recommendations::trending))
         .route_layer(from_fn_with_state(state.clone(), auth::read));

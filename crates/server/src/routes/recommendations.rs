@@ -146,15 +146,28 @@ pub async fn similar(
             .similar
             .load_full()
             .ok_or_else(|| not_loaded(s, &s.engine().config().server.similar_model))?;
-        let index = model.item_index(&item).ok_or_else(|| {
-            Problem::not_found(format!(
-                "no item {item} in the serving model; it may be newer than the model (retrain)"
-            ))
-        })?;
-        let scores = model.similar_scores(index);
-        let best = rank(s, &model, &scores, &[index], &controls)?;
-        let reasons = |_: u32| vec![format!("bought or viewed by the same shoppers as {item}")];
-        Ok(Json(answer(&model, &model.model, best, &controls, reasons)))
+        item_to_items(s, &model, &item, &controls, "bought or viewed by the same shoppers as")
+    })
+    .await
+}
+
+/// Items bought in the same orders as this one (association rules over baskets).
+#[utoipa::path(get, path = "/v1/items/{id}/bought-together", tag = "recommendations",
+    params(("id" = String, Path, description = "the shop's item id"), Controls),
+    responses((status = 200, body = Recommendations), (status = 404, body = Problem), (status = 503, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn bought_together(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(controls): Query<Controls>,
+) -> Answer<Recommendations> {
+    let item = parse_id("id", &id)?;
+    blocking(&state, move |s| {
+        let model = s
+            .together
+            .load_full()
+            .ok_or_else(|| not_loaded(s, &s.engine().config().server.bought_together_model))?;
+        item_to_items(s, &model, &item, &controls, "often bought together with")
     })
     .await
 }
@@ -241,6 +254,25 @@ pub async fn rerank(
         }))
     })
     .await
+}
+
+/// The items an item-to-item model ranks for one item.
+fn item_to_items(
+    state: &AppState,
+    model: &Snapshot,
+    item: &ExternalId,
+    controls: &Controls,
+    relation: &str,
+) -> Answer<Recommendations> {
+    let index = model.item_index(item).ok_or_else(|| {
+        Problem::not_found(format!(
+            "no item {item} in the serving model; it may be newer than the model (retrain)"
+        ))
+    })?;
+    let scores = model.similar_scores(index);
+    let best = rank(state, model, &scores, &[index], controls)?;
+    let reasons = |_: u32| vec![format!("{relation} {item}")];
+    Ok(Json(answer(model, &model.model, best, controls, reasons)))
 }
 
 fn feed(state: &AppState) -> Result<Arc<Snapshot>, Problem> {
