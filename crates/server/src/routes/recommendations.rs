@@ -140,15 +140,7 @@ pub async fn similar(
     Path(id): Path<String>,
     Query(controls): Query<Controls>,
 ) -> Answer<Recommendations> {
-    let item = parse_id("id", &id)?;
-    blocking(&state, move |s| {
-        let model = s
-            .similar
-            .load_full()
-            .ok_or_else(|| not_loaded(s, &s.engine().config().server.similar_model))?;
-        item_to_items(s, &model, &item, &controls, "bought or viewed by the same shoppers as")
-    })
-    .await
+    related(state, id, controls, Relation::Similar).await
 }
 
 /// Items bought in the same orders as this one (association rules over baskets).
@@ -161,13 +153,36 @@ pub async fn bought_together(
     Path(id): Path<String>,
     Query(controls): Query<Controls>,
 ) -> Answer<Recommendations> {
+    related(state, id, controls, Relation::BoughtTogether).await
+}
+
+/// Which item-to-item answer.
+#[derive(Debug, Clone, Copy)]
+enum Relation {
+    Similar,
+    BoughtTogether,
+}
+
+/// The items the relation's serving model ranks for one item.
+async fn related(
+    state: Arc<AppState>,
+    id: String,
+    controls: Controls,
+    relation: Relation,
+) -> Answer<Recommendations> {
     let item = parse_id("id", &id)?;
     blocking(&state, move |s| {
-        let model = s
-            .together
-            .load_full()
-            .ok_or_else(|| not_loaded(s, &s.engine().config().server.bought_together_model))?;
-        item_to_items(s, &model, &item, &controls, "often bought together with")
+        let server = &s.engine().config().server;
+        let (slot, name, phrase) = match relation {
+            Relation::Similar => {
+                (&s.similar, &server.similar_model, "bought or viewed by the same shoppers as")
+            }
+            Relation::BoughtTogether => {
+                (&s.together, &server.bought_together_model, "often bought together with")
+            }
+        };
+        let model = slot.load_full().ok_or_else(|| not_loaded(s, name))?;
+        item_to_items(s, &model, &item, &controls, phrase)
     })
     .await
 }
