@@ -35,7 +35,8 @@ pub struct TransformerConfig {
     pub patience: usize,
     /// Validate every this many epochs.
     pub validate_every: usize,
-    /// Stop training after this many seconds and keep the best weights so far (0: no limit).
+    /// Stop the first run after this many seconds and keep the best weights so far (0: no
+    /// limit); a refit then trains the epochs that run reached, so budget about twice this.
     pub time_limit_secs: u64,
     /// Seed for initialisation, batch order and dropout.
     pub seed: u64,
