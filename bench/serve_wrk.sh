@@ -51,10 +51,10 @@ echo "== home feeds, 64 connections, $duration"
 USERS=$users KEY=$read_key wrk -t2 -c64 -d"$duration" --latency -s "$bench_root/bench/wrk/feed.lua" "$url" |
   grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
 echo "== single events, 64 connections, $duration"
-USERS=$users ITEMS=$items KEY=$write_key wrk -t2 -c64 -d"$duration" --latency -s "$bench_root/bench/wrk/event.lua" "$url" |
+USERS=$users ITEMS=$items KEY=$write_key wrk -t2 -c64 -d"$duration" --latency -s "$bench_root/bench/wrk/events.lua" "$url" |
   grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"
 echo "== batches of 1000 events, 4 connections, $duration (events/s = requests/s x 1000)"
-BATCH=1000 USERS=$users ITEMS=$items KEY=$write_key wrk -t2 -c4 -d"$duration" --latency -s "$bench_root/bench/wrk/events_batch.lua" "$url" |
+BATCH=1000 USERS=$users ITEMS=$items KEY=$write_key wrk -t2 -c4 -d"$duration" --latency -s "$bench_root/bench/wrk/events.lua" "$url" |
   grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"
 echo "resident memory after the load: $(rss)"
 

@@ -250,3 +250,33 @@ fn a_closed_stdout_is_a_quiet_exit_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{stderr}");
 }
+
+#[test]
+fn keys_are_created_listed_and_revoked_and_bad_requests_say_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out =
+        aisle(dir.path(), &["keys", "create", "--scope", "read", "--label", "shop", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let id = created["id"].as_str().expect("id").to_string();
+    assert!(created["key"].as_str().is_some_and(|k| k.starts_with(&format!("aisle_{id}_"))));
+    let listed = aisle(dir.path(), &["keys", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("json");
+    assert_eq!(listed[0]["id"], id.as_str());
+    assert!(listed[0].get("key").is_none(), "the key itself is never listed");
+    let bad_scope = aisle(dir.path(), &["keys", "create", "--scope", "root"]);
+    assert_eq!(bad_scope.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_scope.stderr).contains("read"));
+    assert!(aisle(dir.path(), &["keys", "revoke", &id]).status.success());
+    let again = aisle(dir.path(), &["keys", "revoke", &id]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("aisle keys list"));
+}
+
+#[test]
+fn generate_refuses_sizes_out_of_range_with_the_range() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = aisle(dir.path(), &["generate", "--events", "1000", "--users", "3"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("20 to 2000000 users"));
+}

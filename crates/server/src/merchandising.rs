@@ -149,3 +149,26 @@ mod tests {
         assert!(error.detail.contains("pins[0].share"), "{}", error.detail);
     }
 }
+
+#[cfg(test)]
+mod file_tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_or_invalid_file_is_an_error_naming_it_and_an_edit_survives_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("merchandising.json");
+        std::fs::write(&path, "{not json").unwrap();
+        let error = MerchandisingState::open(dir.path()).err().expect("damaged");
+        assert!(error.contains("merchandising.json") && error.contains("fix or delete"), "{error}");
+        std::fs::write(&path, r#"{"rules": [{"when": {}, "factor": 1000}]}"#).unwrap();
+        let error = MerchandisingState::open(dir.path()).err().expect("invalid");
+        assert!(error.contains("rules[0].factor"), "{error}");
+        std::fs::remove_file(&path).unwrap();
+        let state = MerchandisingState::open(dir.path()).unwrap();
+        let pin = Pin { items: vec!["a".into()], share: 0.5 };
+        state.replace(Merchandising { rules: Vec::new(), pins: vec![pin] }).unwrap();
+        let reopened = MerchandisingState::open(dir.path()).unwrap();
+        assert_eq!(reopened.current().pinned, vec!["a".to_string()]);
+    }
+}
