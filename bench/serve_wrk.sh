@@ -33,18 +33,55 @@ read_key=$(aisle keys create --scope read --label wrk)
 write_key=$(aisle keys create --scope write --label wrk)
 
 # The binary itself, not the shell function, so that $! is the server's pid (for its memory).
-"$aisle_bin" --data-dir "$shop" --log warn serve --addr "127.0.0.1:$port" &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$scratch"' EXIT
-for _ in $(seq 600); do
-  curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break
-  sleep 0.5
-done
-curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "server not ready" >&2; exit 1; }
+start_server() {
+  "$aisle_bin" --data-dir "$shop" --log warn serve --addr "127.0.0.1:$port" &
+  server=$!
+  for _ in $(seq 600); do
+    curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && return
+    sleep 0.5
+  done
+  echo "server not ready" >&2
+  exit 1
+}
+stop_server() { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; }
+trap 'stop_server; rm -rf "$scratch"' EXIT
 url="http://127.0.0.1:$port"
 echo "machine: $(machine)"
 echo "shop: $users users, $items items, $events events (generated)"
-rss() { awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' "/proc/$server/status"; }
+# Resident memory, and how much of it is the process's own (anonymous) memory and how much is
+# pages of the store's file mapped by SQLite (the kernel drops those first under pressure).
+rss() {
+  awk '/^(VmRSS|RssAnon|RssFile):/ {v[$1]=$2/1024}
+    END {printf "%.0f MiB (anonymous %.0f MiB, file-backed %.0f MiB)", v["VmRSS:"], v["RssAnon:"], v["RssFile:"]}' \
+    "/proc/$server/status"
+}
+# Before any load writes events: the feeds of 500 shoppers from a server that scores every item
+# (AISLE_SERVER__ANN_MIN_ITEMS=0), its feed load, then the same shoppers from the index.
+feeds() {
+  for k in $(seq 500); do
+    user=$(printf "u-%06d" $(( 1 + (k * 104729) % users )))
+    curl -sf -H "Authorization: Bearer $read_key" "$url/v1/users/$user/recommendations?n=10&rules=false" | \
+      python3 -c 'import json,sys; print(" ".join(i["id"] for i in json.load(sys.stdin)["items"]))'
+  done
+}
+echo "== recall@10 of the item index against scoring every item (500 shoppers)"
+AISLE_SERVER__ANN_MIN_ITEMS=0 start_server
+feeds > "$scratch/exact"
+echo "== home feeds scoring every item, 64 connections, $duration"
+USERS=$users KEY=$read_key wrk -t2 -c64 -d"$duration" --latency -s "$bench_root/bench/wrk/feed.lua" "$url" |
+  grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
+stop_server
+start_server
+feeds > "$scratch/indexed"
+python3 - "$scratch/indexed" "$scratch/exact" <<'PY'
+import sys
+indexed = [l.split() for l in open(sys.argv[1])]
+exact = [l.split() for l in open(sys.argv[2])]
+hits = sum(len(set(a) & set(b)) for a, b in zip(indexed, exact))
+total = sum(len(b) for b in exact)
+same = sum(a == b for a, b in zip(indexed, exact))
+print(f"recall@10 {hits / total:.4f}; identical feeds {same}/{len(exact)}")
+PY
 echo "resident memory after start: $(rss)"
 
 echo "== home feeds, 64 connections, $duration"
@@ -85,3 +122,4 @@ for k in range(20):
 delays.sort()
 print(f"event in to changed feed out: median {1000*delays[10]:.1f} ms, max {1000*delays[-1]:.1f} ms")
 PY
+

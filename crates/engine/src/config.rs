@@ -83,6 +83,12 @@ pub struct ServerConfig {
     pub cors_origins: String,
     /// Retrain the serving models every this many minutes (0: only on demand).
     pub retrain_every_minutes: u64,
+    /// Factor models (ALS, BPR) serve from an approximate nearest-neighbour index over the
+    /// item vectors once the catalog has at least this many items (0: always score every item).
+    pub ann_min_items: usize,
+    /// Lists of that index a request scores exactly (more: better recall, slower); the index
+    /// has about `2√items` lists.
+    pub ann_probes: usize,
 }
 
 impl Default for ServerConfig {
@@ -96,6 +102,8 @@ impl Default for ServerConfig {
             rate_limit_per_key: 0,
             cors_origins: String::new(),
             retrain_every_minutes: 0,
+            ann_min_items: 20_000,
+            ann_probes: 32,
         }
     }
 }

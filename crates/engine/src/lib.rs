@@ -13,6 +13,7 @@
 //! ```
 
 mod config;
+mod content_match;
 mod error;
 mod evaluation;
 mod generate;
@@ -37,7 +38,7 @@ pub use import::{ImportOptions, ImportReport};
 pub use matrix::{MatrixReport, MatrixRequest};
 pub use progress::Progress;
 pub use recommendations::{RecommendReport, Recommendation};
-pub use serving::{History, Snapshot};
+pub use serving::{History, Ranking, Snapshot};
 pub use stats::Stats;
 pub use train::{TrainReport, TrainRequest};
 pub use training_set::{Offer, TrainingSet};

@@ -12,8 +12,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use aisle_domain::{Event, EventWeights, ExternalId};
-use aisle_recommend::{registry, top_k, Exclusions, Query, Recommender};
+use aisle_recommend::{registry, top_k, Exclusions, IvfConfig, IvfIndex, Query, Recommender};
 
+use crate::content_match::ContentIndex;
 use crate::{Engine, Error, Result, TrainingSet};
 
 /// A model version ready to serve.
@@ -30,7 +31,82 @@ pub struct Snapshot {
     popularity: Vec<f32>,
     /// The same over the last 7 days of the snapshot's events (by the newest event's clock).
     trending: Vec<f32>,
+    /// Item indexes by popularity and by trend, best first (ties by index), so that the
+    /// answers that read them do not sort on every request.
+    popular_order: Vec<u32>,
+    trending_order: Vec<u32>,
     weights: EventWeights,
+    /// Candidate retrieval for inner-product models over large catalogs.
+    index: Option<IvfIndex>,
+    /// Token postings for items newer than the snapshot, built on first use.
+    content: std::sync::OnceLock<ContentIndex>,
+}
+
+/// How one request ranks a snapshot's items: every item's score, or a user vector searched in
+/// the snapshot's item index (factor models over large catalogs, see [`Snapshot::ranking`]).
+pub struct Ranking<'a> {
+    snapshot: &'a Snapshot,
+    by: RankBy<'a>,
+}
+
+enum RankBy<'a> {
+    /// A score per item index.
+    Scores(std::borrow::Cow<'a, [f32]>),
+    /// A score per item index and the item indexes sorted by it, best first.
+    Sorted { scores: &'a [f32], order: &'a [u32] },
+    /// The model's user vector, for the snapshot's index.
+    Vector(Vec<f32>),
+}
+
+impl Ranking<'_> {
+    /// The best `k` items, skipping hidden ones and `exclude`, best first. With an index, as
+    /// many lists are probed as it takes to find `k` (up to all of them).
+    pub fn best(&self, k: usize, exclude: &[u32]) -> Vec<(u32, f32)> {
+        let hidden = &self.snapshot.set.hidden;
+        match (&self.by, &self.snapshot.index) {
+            (RankBy::Scores(scores), _) => {
+                top_k(scores, k, &Exclusions { items: exclude, mask: hidden })
+            }
+            (RankBy::Sorted { scores, order }, _) => order
+                .iter()
+                .filter(|&&item| {
+                    !hidden.get(item as usize).copied().unwrap_or(false) && !exclude.contains(&item)
+                })
+                .take(k)
+                .map(|&item| (item, scores[item as usize]))
+                .collect(),
+            (RankBy::Vector(query), Some(index)) => {
+                let mut excluded = exclude.to_vec();
+                excluded.sort_unstable();
+                let skip = |item: u32| {
+                    hidden.get(item as usize).copied().unwrap_or(false)
+                        || excluded.binary_search(&item).is_ok()
+                };
+                // Enough lists that their members are about four times what is asked for.
+                let share = (4 * k) as f64 / index.len().max(1) as f64;
+                let mut probes = index.probes().max((share * index.lists() as f64).ceil() as usize);
+                loop {
+                    let found = index.search(query, k, Some(probes), &skip);
+                    if found.len() >= k || probes >= index.lists() {
+                        return found;
+                    }
+                    probes *= 4;
+                }
+            }
+            (RankBy::Vector(_), None) => Vec::new(),
+        }
+    }
+
+    /// One item's score, when the model scores it.
+    pub fn score_of(&self, item: u32) -> Option<f32> {
+        match (&self.by, &self.snapshot.index) {
+            (RankBy::Scores(scores), _) => scores.get(item as usize).copied(),
+            (RankBy::Sorted { scores, .. }, _) => scores.get(item as usize).copied(),
+            (RankBy::Vector(query), Some(index)) => index.inner_product(query, item),
+            (RankBy::Vector(_), None) => None,
+        }
+        .filter(|s| s.is_finite())
+    }
 }
 
 /// One shopper's history as a model reads it: item indexes, weights and the time each was last
@@ -96,6 +172,8 @@ impl Engine {
     }
 
     fn snapshot_on(&self, model: &str, set: Arc<TrainingSet>) -> Result<Snapshot> {
+        let server = &self.config.server;
+        let ann = Ann { min_items: server.ann_min_items, probes: server.ann_probes };
         let (version, recommender) = self.load_active(model)?;
         if recommender.n_items() > set.matrix.n_items {
             return Err(Error::Config {
@@ -106,7 +184,7 @@ impl Engine {
                 ),
             });
         }
-        Ok(Snapshot::new(model, version, recommender, set, self.config.weights.clone()))
+        Ok(Snapshot::new(model, version, recommender, set, self.config.weights.clone(), ann))
     }
 
     /// The active version of a trained model: its number and the model.
@@ -120,7 +198,21 @@ impl Engine {
     }
 }
 
+/// Item indexes by score, best first, ties by the lower index.
+fn best_first(scores: &[f32]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..scores.len() as u32).collect();
+    order.sort_by(|&a, &b| scores[b as usize].total_cmp(&scores[a as usize]).then(a.cmp(&b)));
+    order
+}
+
 const TRENDING_WINDOW_MILLIS: i64 = 7 * 24 * 3600 * 1000;
+
+/// When and how a snapshot builds its item index.
+#[derive(Debug, Clone, Copy)]
+struct Ann {
+    min_items: usize,
+    probes: usize,
+}
 
 impl Snapshot {
     fn new(
@@ -129,6 +221,7 @@ impl Snapshot {
         recommender: Box<dyn Recommender>,
         set: Arc<TrainingSet>,
         weights: EventWeights,
+        ann: Ann,
     ) -> Self {
         let n_items = set.matrix.n_items;
         let mut popularity = vec![0.0f32; n_items];
@@ -153,6 +246,23 @@ impl Snapshot {
             .enumerate()
             .filter_map(|(i, id)| Some((id.clone()?, i as u32)))
             .collect();
+        let (popularity_copy, trending_copy) = (popularity.clone(), trending.clone());
+        let index = recommender
+            .inner_product()
+            .filter(|_| ann.min_items > 0 && recommender.n_items() >= ann.min_items)
+            .map(|view| {
+                let started = std::time::Instant::now();
+                let config = IvfConfig { probes: ann.probes.max(1), ..IvfConfig::default() };
+                let index = IvfIndex::build(&view.item_vectors(), view.dim(), &config);
+                tracing::info!(
+                    model,
+                    items = index.len(),
+                    lists = index.lists(),
+                    seconds = started.elapsed().as_secs_f32(),
+                    "built the item index"
+                );
+                index
+            });
         Self {
             model: model.to_string(),
             version,
@@ -162,7 +272,45 @@ impl Snapshot {
             popularity,
             trending,
             weights,
+            index,
+            content: std::sync::OnceLock::new(),
+            popular_order: best_first(&popularity_copy),
+            trending_order: best_first(&trending_copy),
         }
+    }
+
+    /// How to rank for a shopper: the user vector against the item index when the snapshot has
+    /// one, otherwise the model's score for every item.
+    pub fn ranking(&self, user_row: Option<u32>, history: &History) -> Ranking<'_> {
+        let by = match (&self.index, self.recommender.inner_product()) {
+            (Some(_), Some(view)) => {
+                RankBy::Vector(view.query_vector(&self.query(user_row, history)))
+            }
+            _ => RankBy::Scores(self.score(user_row, history).into()),
+        };
+        Ranking { snapshot: self, by }
+    }
+
+    /// The most popular items first.
+    pub fn popular_ranking(&self) -> Ranking<'_> {
+        let by = RankBy::Sorted { scores: &self.popularity, order: &self.popular_order };
+        Ranking { snapshot: self, by }
+    }
+
+    /// The trending items first.
+    pub fn trending_ranking(&self) -> Ranking<'_> {
+        let by = RankBy::Sorted { scores: &self.trending, order: &self.trending_order };
+        Ranking { snapshot: self, by }
+    }
+
+    /// A ranking by given scores, one per item index (similarity).
+    pub fn ranking_by<'a>(&'a self, scores: impl Into<std::borrow::Cow<'a, [f32]>>) -> Ranking<'a> {
+        Ranking { snapshot: self, by: RankBy::Scores(scores.into()) }
+    }
+
+    /// Whether feeds come from an item index rather than scoring every item.
+    pub fn has_index(&self) -> bool {
+        self.index.is_some()
     }
 
     /// Items the snapshot knows.
@@ -229,17 +377,19 @@ impl Snapshot {
     /// The model's score for every item. `user_row` is the shopper's training row when the
     /// snapshot has one (models that keep per-user state use it; all fold in `history`).
     pub fn score(&self, user_row: Option<u32>, history: &History) -> Vec<f32> {
-        let user = user_row.filter(|&u| (u as usize) < self.set.matrix.n_rows);
-        let query = Query {
-            user,
+        let mut scores = vec![0.0f32; self.recommender.n_items()];
+        self.recommender.score(&self.query(user_row, history), &mut scores);
+        scores.resize(self.n_items(), f32::NEG_INFINITY);
+        scores
+    }
+
+    fn query<'h>(&self, user_row: Option<u32>, history: &'h History) -> Query<'h> {
+        Query {
+            user: user_row.filter(|&u| (u as usize) < self.set.matrix.n_rows),
             items: &history.items,
             weights: &history.weights,
             millis: &history.millis,
-        };
-        let mut scores = vec![0.0f32; self.recommender.n_items()];
-        self.recommender.score(&query, &mut scores);
-        scores.resize(self.n_items(), f32::NEG_INFINITY);
-        scores
+        }
     }
 
     /// Items similar to one item: the model's scores for a history of that item alone.
@@ -247,6 +397,17 @@ impl Snapshot {
         let history = History { items: vec![item], weights: vec![1.0], millis: vec![0] };
         let mut scores = self.score(None, &history);
         if let Some(own) = scores.get_mut(item as usize) {
+            *own = f32::NEG_INFINITY;
+        }
+        scores
+    }
+
+    /// How much each of the snapshot's items looks like `item` by its catalog text (title,
+    /// brand, categories, attributes): the similar items of an item newer than the snapshot.
+    pub fn content_scores(&self, item: &aisle_domain::Item) -> Vec<f32> {
+        let index = self.content.get_or_init(|| ContentIndex::build(&self.set.items));
+        let mut scores = index.scores(&crate::training_set::item_text(item));
+        if let Some(own) = self.item_index(&item.id).and_then(|i| scores.get_mut(i as usize)) {
             *own = f32::NEG_INFINITY;
         }
         scores
@@ -260,11 +421,6 @@ impl Snapshot {
     /// Interaction weight per item over the snapshot's last 7 days.
     pub fn trending(&self) -> &[f32] {
         &self.trending
-    }
-
-    /// The best `k` items of `scores`, skipping hidden ones and `exclude`.
-    pub fn best(&self, scores: &[f32], k: usize, exclude: &[u32]) -> Vec<(u32, f32)> {
-        top_k(scores, k, &Exclusions { items: exclude, mask: &self.set.hidden })
     }
 }
 

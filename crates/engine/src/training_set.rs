@@ -73,7 +73,7 @@ impl Engine {
     }
 }
 
-fn item_text(item: &Item) -> ItemText {
+pub(crate) fn item_text(item: &Item) -> ItemText {
     let attributes = item
         .attributes
         .iter()

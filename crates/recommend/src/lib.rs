@@ -13,6 +13,7 @@
 //! ([`TrainData::work_dir`]); no HTTP, no store access. Data arrives as an [`aisle_domain::InteractionMatrix`].
 
 pub mod als;
+pub mod ann;
 pub mod artifact;
 pub mod bpr;
 pub mod content;
@@ -27,6 +28,7 @@ pub mod rules;
 mod topk;
 pub mod transformer;
 
+pub use ann::{InnerProduct, IvfConfig, IvfIndex};
 pub use error::{Error, Result};
 pub use registry::{ModelConfig, MODEL_NAMES};
 pub use topk::{top_k, Exclusions};
@@ -121,4 +123,10 @@ pub trait Recommender: Send + Sync {
     fn score(&self, query: &Query<'_>, scores: &mut [f32]);
     /// Writes the model's artifact payload (the header is written by [`artifact::save`]).
     fn save(&self, out: &mut artifact::Writer<'_>) -> Result<()>;
+    /// When the score is an inner product of a user vector and item vectors (ALS, BPR), that
+    /// view of the model, so that a server can retrieve candidates from an index
+    /// ([`IvfIndex`]) instead of scoring every item. `None` for every other model.
+    fn inner_product(&self) -> Option<&dyn InnerProduct> {
+        None
+    }
 }

@@ -8,7 +8,7 @@
 //! are factor rows padded with zeros to a multiple of [`LANE_PAD`], so no kernel has a scalar
 //! tail. This is not a general linear-algebra library: sizes are a model's factor count.
 
-use pulp::Simd;
+use pulp::{Simd, WithSimd};
 
 /// Factor rows are padded to a multiple of this many `f32` (the widest SIMD register, AVX-512),
 /// so every row splits into whole vectors on every instruction set.
@@ -50,6 +50,24 @@ pub(crate) fn dot<S: Simd>(s: S, a: &[f32], b: &[f32]) -> f32 {
     }
     let sum = s.add_f32s(s.add_f32s(acc[0], acc[1]), s.add_f32s(acc[2], acc[3]));
     s.reduce_sum_f32s(sum)
+}
+
+/// `out[r] = query · rows[r]` over padded rows.
+pub(crate) struct Dots<'a> {
+    pub(crate) query: &'a [f32],
+    pub(crate) rows: &'a [f32],
+    pub(crate) stride: usize,
+    pub(crate) out: &'a mut [f32],
+}
+
+impl WithSimd for Dots<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, s: S) {
+        for (out, row) in self.out.iter_mut().zip(self.rows.chunks_exact(self.stride)) {
+            *out = dot(s, self.query, row);
+        }
+    }
 }
 
 /// `y += alpha * x` over padded rows.

@@ -6,6 +6,7 @@
 //! after its transaction committed, so an acknowledged event is never lost, and the writer
 //! drains the queue before it stops.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use aisle_domain::{Batch, Event};
@@ -29,19 +30,31 @@ struct Job {
 /// The handle requests submit through.
 pub(crate) struct Ingestor {
     queue: mpsc::Sender<Job>,
+    /// Set once the writer has loaded what every write checks against (see [`warm_up`]).
+    warm: Arc<AtomicBool>,
 }
 
 impl Ingestor {
     /// Starts the writer thread.
     pub(crate) fn start(engine: Arc<Engine>) -> Self {
         let (queue, jobs) = mpsc::channel(QUEUE);
-        let spawned = std::thread::Builder::new()
-            .name("aisle-event-writer".into())
-            .spawn(move || write_loop(&engine, jobs));
+        let warm = Arc::new(AtomicBool::new(false));
+        let flag = warm.clone();
+        let spawned =
+            std::thread::Builder::new().name("aisle-event-writer".into()).spawn(move || {
+                warm_up(&engine);
+                flag.store(true, Ordering::Release);
+                write_loop(&engine, jobs)
+            });
         if let Err(error) = spawned {
             tracing::error!(%error, "cannot start the event writer; event requests will fail");
         }
-        Self { queue }
+        Self { queue, warm }
+    }
+
+    /// Whether the writer is ready to write at full speed (`/health/ready` waits for it).
+    pub(crate) fn is_warm(&self) -> bool {
+        self.warm.load(Ordering::Acquire)
     }
 
     /// Writes the events (in a transaction shared with other requests) and reports each one.
@@ -52,6 +65,18 @@ impl Ingestor {
             .await
             .map_err(|_| "the event writer has stopped".to_string())?;
         answer.await.map_err(|_| "the event writer has stopped".to_string())?
+    }
+}
+
+/// Makes the store load what its first write would: the embedded store keeps every stored
+/// event id in memory to drop duplicates, and reading ten million of them takes seconds. Done
+/// before the server reports ready, so that no event request waits for it.
+fn warm_up(engine: &Engine) {
+    let started = std::time::Instant::now();
+    match engine.write(&Batch::default()) {
+        Ok(_) => tracing::info!(seconds = started.elapsed().as_secs_f32(), "event writer ready"),
+        // The next write tries again and reports its own error.
+        Err(error) => tracing::warn!(%error, "could not prepare the event writer"),
     }
 }
 

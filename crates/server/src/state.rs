@@ -126,8 +126,12 @@ impl AppState {
         if let Some(&index) =
             self.user_indexes.lock().ok().and_then(|m| m.get(user).copied()).as_ref()
         {
+            metrics::counter!("aisle_cache_lookups_total", "cache" => "user_index", "result" => "hit")
+                .increment(1);
             return Ok(Some(index));
         }
+        metrics::counter!("aisle_cache_lookups_total", "cache" => "user_index", "result" => "miss")
+            .increment(1);
         let found = self.engine.store().user_index(user)?;
         if let (Some(index), Ok(mut map)) = (found, self.user_indexes.lock()) {
             map.insert(user.clone(), index);

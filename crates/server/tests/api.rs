@@ -19,8 +19,14 @@ struct Shop {
 }
 
 fn shop() -> Shop {
+    shop_serving(|_| {}, &["ease", "item-knn", "rules"])
+}
+
+/// A shop whose configuration `configure` adjusts, with `models` trained.
+fn shop_serving(configure: impl Fn(&mut Config), models: &[&str]) -> Shop {
     let dir = tempfile::tempdir().expect("dir");
-    let config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
+    let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
+    configure(&mut config);
     let engine = Engine::open(&config).expect("open");
     engine
         .generate(
@@ -28,7 +34,7 @@ fn shop() -> Shop {
             &mut |_| {},
         )
         .expect("generate");
-    for model in ["ease", "item-knn", "rules"] {
+    for &model in models {
         engine
             .train(&TrainRequest { model: model.into(), params: Vec::new(), threads: 1 })
             .expect("train");
@@ -546,4 +552,78 @@ async fn concurrent_event_requests_share_commits_and_each_learns_its_own_duplica
         duplicates += d;
     }
     assert_eq!((accepted, duplicates), (41, 39), "the shared event is stored exactly once");
+}
+
+#[tokio::test]
+async fn a_new_item_gets_similar_items_by_its_catalog_text() {
+    let shop = shop();
+    let (_, known, _) =
+        call(&shop.app, Method::GET, "/v1/items/sku-000001", Some(&shop.admin), None).await;
+    let categories = known["categories"].clone();
+    let item = json!({"title": known["title"], "brand": known["brand"], "categories": categories});
+    let (status, ..) =
+        call(&shop.app, Method::PUT, "/v1/items/brand-new", Some(&shop.admin), Some(item)).await;
+    assert_eq!(status, StatusCode::OK);
+    let similar = "/v1/items/brand-new/similar?n=5&explain=true";
+    let (status, answer, _) = call(&shop.app, Method::GET, similar, Some(&shop.read), None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["model"], "content");
+    assert_eq!(ids(&answer).first().map(String::as_str), Some("sku-000001"), "{answer}");
+    assert!(answer["items"]
+        .as_array()
+        .is_some_and(|items| items.iter().all(|i| i["score"].as_f64().is_some_and(|s| s > 0.0))));
+    assert!(answer["items"][0]["reasons"][0].as_str().unwrap_or("").contains("brand-new"));
+    let (status, ..) =
+        call(&shop.app, Method::GET, "/v1/items/never-listed/similar", Some(&shop.read), None)
+            .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn als_feeds_from_the_item_index_agree_with_scoring_every_item() {
+    let with_index = |min_items: usize| {
+        move |config: &mut Config| {
+            config.server.model = "als".into();
+            config.server.ann_min_items = min_items;
+            config.server.ann_probes = 4;
+        }
+    };
+    let indexed = shop_serving(with_index(1), &["als"]);
+    let exact = shop_serving(with_index(0), &["als"]);
+    let (mut agree, mut total) = (0, 0);
+    for user in 1..=40 {
+        let feed = format!("/v1/users/u-{user:06}/recommendations?n=10");
+        let (status, a, _) =
+            call(&indexed.app, Method::GET, &feed, Some(&indexed.read), None).await;
+        assert_eq!(status, StatusCode::OK, "{a}");
+        let (_, b, _) = call(&exact.app, Method::GET, &feed, Some(&exact.read), None).await;
+        let (a, b) = (ids(&a), ids(&b));
+        assert_eq!(a.len(), b.len(), "the index finds as many items as asked for");
+        agree += a.iter().filter(|id| b.contains(id)).count();
+        total += b.len();
+    }
+    assert!(total > 0);
+    assert!(agree * 10 >= total * 8, "recall@10 {agree}/{total}");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_events_and_cache_lookups() {
+    let shop = shop();
+    let feed = "/v1/users/u-000003/recommendations?n=3";
+    for _ in 0..2 {
+        let (status, ..) = call(&shop.app, Method::GET, feed, Some(&shop.read), None).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let request = Request::builder().uri("/metrics").body(Body::empty()).expect("request");
+    let response = shop.app.clone().oneshot(request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let text = String::from_utf8_lossy(&bytes);
+    for expected in [
+        "aisle_http_request_duration_seconds_bucket{route=\"/v1/users/{id}/recommendations\"",
+        "aisle_cache_lookups_total{cache=\"user_index\",result=\"hit\"}",
+        "aisle_model_version{model=\"ease\"}",
+    ] {
+        assert!(text.contains(expected), "no {expected} in:\n{text}");
+    }
 }

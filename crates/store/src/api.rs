@@ -220,6 +220,17 @@ pub trait Store: Send + Sync {
     /// The user (and optionally session) by item matrix of every event that names an item.
     fn interaction_matrix(&self, options: &MatrixOptions) -> Result<InteractionMatrix>;
 
+    /// Does the index upkeep that writes deferred, now; returns how many events it indexed.
+    /// Reads never wait for it; this only moves work to a time the caller chooses, such as the
+    /// end of an import.
+    ///
+    /// The embedded store writes new events of users to a staged tail that its by-user index
+    /// does not cover yet (reads by user look there too), and a write merges the tail into the
+    /// index once it holds 250,000 events or a quarter of the stored events, whichever is more;
+    /// this merges it at once. PostgreSQL indexes
+    /// every event as it is written: it returns 0.
+    fn merge_staged_events(&self) -> Result<u64>;
+
     /// Makes the next write or deletion fail just before it commits, to test that failed
     /// writes leave nothing behind. Returns false if the backend does not support it.
     #[doc(hidden)]

@@ -73,7 +73,7 @@ fn acknowledged_writes_survive_closing_and_reopening() {
 fn schema_is_at_the_latest_version_and_a_newer_one_is_refused() {
     let (dir, store) = fresh();
     let version = store.schema_version().expect("version");
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     drop(store);
     let conn = rusqlite::Connection::open(dir.path().join("aisle.db")).expect("raw open");
     conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)", [])

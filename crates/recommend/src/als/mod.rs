@@ -20,11 +20,11 @@ mod train;
 #[cfg(test)]
 mod tests;
 
-use pulp::{Arch, Simd, WithSimd};
+use pulp::Arch;
 use serde::{Deserialize, Serialize};
 
-use crate::linalg::{self, padded};
-use crate::{artifact, Error, Query, Recommender, Result};
+use crate::linalg::{self, padded, Dots};
+use crate::{artifact, Error, InnerProduct, Query, Recommender, Result};
 
 pub use train::{fit, fit_with_progress};
 
@@ -302,27 +302,27 @@ pub(crate) fn row_signature(items: &[u32], weights: &[f32]) -> u64 {
     linalg::mix64(sum)
 }
 
-/// Scores every item against one padded user vector.
-struct ScoreAll<'a> {
-    user: &'a [f32],
-    items: &'a [f32],
-    stride: usize,
-    out: &'a mut [f32],
-}
+impl InnerProduct for Als {
+    fn dim(&self) -> usize {
+        self.config.factors
+    }
 
-impl WithSimd for ScoreAll<'_> {
-    type Output = ();
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, s: S) {
-        for (out, item) in self.out.iter_mut().zip(self.items.chunks_exact(self.stride)) {
-            *out = linalg::dot(s, self.user, item);
-        }
+    fn query_vector(&self, query: &Query<'_>) -> Vec<f32> {
+        self.user_vector(query)
+    }
+
+    fn item_vectors(&self) -> Vec<f32> {
+        self.item_factors().to_vec()
     }
 }
 
 impl Recommender for Als {
     fn name(&self) -> &'static str {
         MODEL
+    }
+
+    fn inner_product(&self) -> Option<&dyn InnerProduct> {
+        Some(self)
     }
 
     fn n_items(&self) -> usize {
@@ -335,7 +335,7 @@ impl Recommender for Als {
         let (head, tail) = scores.split_at_mut(n);
         tail.fill(f32::NEG_INFINITY);
         let items = &self.item_factors[..n * self.stride];
-        Arch::new().dispatch(ScoreAll { user: &user, items, stride: self.stride, out: head });
+        Arch::new().dispatch(Dots { query: &user, rows: items, stride: self.stride, out: head });
     }
 
     fn save(&self, out: &mut artifact::Writer<'_>) -> Result<()> {

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::als::{row_signature, Factors};
 use crate::linalg::{mix64, Rng};
-use crate::{artifact, Error, Query, Recommender, Result, TrainData};
+use crate::{artifact, Error, InnerProduct, Query, Recommender, Result, TrainData};
 
 #[cfg(test)]
 mod tests;
@@ -335,7 +335,32 @@ struct Meta {
     n_items: usize,
 }
 
+/// BPR's score `x·y + b` is the inner product of `[x, 1]` and `[y, b]`.
+impl InnerProduct for Bpr {
+    fn dim(&self) -> usize {
+        self.config.factors + 1
+    }
+
+    fn query_vector(&self, query: &Query<'_>) -> Vec<f32> {
+        let mut x = self.user_vector(query);
+        x.push(1.0);
+        x
+    }
+
+    fn item_vectors(&self) -> Vec<f32> {
+        self.item_factors
+            .chunks_exact(self.config.factors.max(1))
+            .zip(&self.item_bias)
+            .flat_map(|(y, &b)| y.iter().copied().chain(std::iter::once(b)))
+            .collect()
+    }
+}
+
 impl Recommender for Bpr {
+    fn inner_product(&self) -> Option<&dyn InnerProduct> {
+        Some(self)
+    }
+
     fn name(&self) -> &'static str {
         MODEL
     }

@@ -44,6 +44,11 @@ pub async fn ready(State(state): State<Arc<AppState>>) -> Result<Json<Health>, P
              /v1/admin/train)"
         )));
     };
+    if !state.ingest.is_warm() {
+        return Err(Problem::unavailable(
+            "the event writer is still loading the stored event ids; ready in a few seconds",
+        ));
+    }
     let mut models = vec![format!("{}@{}", feed.model, feed.version)];
     for slot in [&state.similar, &state.together] {
         if let Some(snapshot) = slot.load_full() {

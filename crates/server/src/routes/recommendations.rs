@@ -5,11 +5,11 @@
 use std::sync::Arc;
 
 use aisle_domain::ExternalId;
-use aisle_engine::{History, Snapshot};
+use aisle_engine::{History, Ranking, Snapshot};
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
-use super::{blocking, parse_id};
+use super::{inline, parse_id};
 use crate::filters::Condition;
 use crate::live::Who;
 use crate::merchandising::{pinned_slots, Compiled};
@@ -103,12 +103,11 @@ pub async fn user_feed(
     Query(controls): Query<Controls>,
 ) -> Answer<Recommendations> {
     let user = parse_id("id", &id)?;
-    blocking(&state, move |s| {
+    inline(&state, move |s| {
         let feed = feed(s)?;
         let (row, history) = shopper_history(s, &feed, &user)?;
         personal(s, &feed, row, &history, &controls)
     })
-    .await
 }
 
 /// An anonymous session's feed, from the events it sent since the server started.
@@ -122,12 +121,11 @@ pub async fn session_feed(
     Query(controls): Query<Controls>,
 ) -> Answer<Recommendations> {
     let session = parse_id("id", &id)?;
-    blocking(&state, move |s| {
+    inline(&state, move |s| {
         let feed = feed(s)?;
         let history = s.live.history(Who::Session, &session);
         personal(s, &feed, None, &history, &controls)
     })
-    .await
 }
 
 /// Items like this one.
@@ -171,7 +169,7 @@ async fn related(
     relation: Relation,
 ) -> Answer<Recommendations> {
     let item = parse_id("id", &id)?;
-    blocking(&state, move |s| {
+    inline(&state, move |s| {
         let server = &s.engine().config().server;
         let (slot, name, phrase) = match relation {
             Relation::Similar => {
@@ -184,7 +182,6 @@ async fn related(
         let model = slot.load_full().ok_or_else(|| not_loaded(s, name))?;
         item_to_items(s, &model, &item, &controls, phrase)
     })
-    .await
 }
 
 /// The most interacted-with items overall (or in a category).
@@ -195,12 +192,11 @@ pub async fn popular(
     State(state): State<Arc<AppState>>,
     Query(controls): Query<Controls>,
 ) -> Answer<Recommendations> {
-    blocking(&state, move |s| {
+    inline(&state, move |s| {
         let feed = feed(s)?;
-        let best = rank(s, &feed, feed.popularity(), &[], &controls)?;
+        let best = rank(s, &feed, &feed.popular_ranking(), &[], &controls)?;
         Ok(Json(answer(&feed, "popular", best, &controls, |_| vec!["popular in the shop".into()])))
     })
-    .await
 }
 
 /// The items gaining interest: the last 7 days of the serving snapshot.
@@ -211,12 +207,11 @@ pub async fn trending(
     State(state): State<Arc<AppState>>,
     Query(controls): Query<Controls>,
 ) -> Answer<Recommendations> {
-    blocking(&state, move |s| {
+    inline(&state, move |s| {
         let feed = feed(s)?;
-        let best = rank(s, &feed, feed.trending(), &[], &controls)?;
+        let best = rank(s, &feed, &feed.trending_ranking(), &[], &controls)?;
         Ok(Json(answer(&feed, "trending", best, &controls, |_| vec!["trending this week".into()])))
     })
-    .await
 }
 
 /// Orders the given items for this shopper, best first (personalised category or search pages).
@@ -237,20 +232,16 @@ pub async fn rerank(
     }
     let ids: Vec<ExternalId> =
         request.items.iter().map(|i| parse_id("items", i)).collect::<Result<_, _>>()?;
-    blocking(&state, move |s| {
+    inline(&state, move |s| {
         let feed = feed(s)?;
         let (row, history) = shopper_history(s, &feed, &user)?;
-        let scores =
-            if history.is_empty() { feed.trending().to_vec() } else { feed.score(row, &history) };
+        let ranking =
+            if history.is_empty() { feed.trending_ranking() } else { feed.ranking(row, &history) };
         let mut known: Vec<Recommended> = Vec::new();
         let mut unknown = Vec::new();
         for id in ids {
-            match feed
-                .item_index(&id)
-                .and_then(|i| scores.get(i as usize))
-                .filter(|s| s.is_finite())
-            {
-                Some(&score) => {
+            match feed.item_index(&id).and_then(|i| ranking.score_of(i)) {
+                Some(score) => {
                     known.push(Recommended { id: id.to_string(), score, reasons: Vec::new() })
                 }
                 None => unknown.push(Recommended {
@@ -268,7 +259,6 @@ pub async fn rerank(
             model_version: feed.version,
         }))
     })
-    .await
 }
 
 /// The items an item-to-item model ranks for one item.
@@ -279,15 +269,31 @@ fn item_to_items(
     controls: &Controls,
     relation: &str,
 ) -> Answer<Recommendations> {
-    let index = model.item_index(item).ok_or_else(|| {
-        Problem::not_found(format!(
-            "no item {item} in the serving model; it may be newer than the model (retrain)"
-        ))
-    })?;
-    let scores = model.similar_scores(index);
-    let best = rank(state, model, &scores, &[index], controls)?;
+    let Some(index) = model.item_index(item) else {
+        return by_content(state, model, item, controls);
+    };
+    let ranking = model.ranking_by(model.similar_scores(index));
+    let best = rank(state, model, &ranking, &[index], controls)?;
     let reasons = |_: u32| vec![format!("{relation} {item}")];
     Ok(Json(answer(model, &model.model, best, controls, reasons)))
+}
+
+/// Similar items of an item the serving model has not seen (listed after it was trained), by
+/// catalog text: title, brand, categories and attributes.
+fn by_content(
+    state: &AppState,
+    model: &Snapshot,
+    item: &ExternalId,
+    controls: &Controls,
+) -> Answer<Recommendations> {
+    let listed = state.engine().store().item(item).map_err(Problem::internal)?;
+    let Some(listed) = listed else {
+        return Err(Problem::not_found(format!("no item {item} in the catalog")));
+    };
+    let ranking = model.ranking_by(model.content_scores(&listed));
+    let best = rank(state, model, &ranking, &[], controls)?;
+    let reasons = |_: u32| vec![format!("described like {item}, which is newer than the model")];
+    Ok(Json(answer(model, "content", best, controls, reasons)))
 }
 
 fn feed(state: &AppState) -> Result<Arc<Snapshot>, Problem> {
@@ -322,14 +328,14 @@ fn personal(
     controls: &Controls,
 ) -> Answer<Recommendations> {
     if history.is_empty() {
-        let best = rank(state, feed, feed.trending(), &[], controls)?;
+        let best = rank(state, feed, &feed.trending_ranking(), &[], controls)?;
         return Ok(Json(answer(feed, "trending", best, controls, |_| {
             vec!["trending now (no history yet)".into()]
         })));
     }
-    let scores = feed.score(row, history);
+    let ranking = feed.ranking(row, history);
     let seen = if controls.exclude_seen.unwrap_or(true) { &history.items[..] } else { &[][..] };
-    let best = rank(state, feed, &scores, seen, controls)?;
+    let best = rank(state, feed, &ranking, seen, controls)?;
     let because = if controls.explain.unwrap_or(false) {
         neighbours(state, history, &best)
     } else {
@@ -341,7 +347,7 @@ fn personal(
         if let Some((_, anchor)) = because.iter().find(|(i, _)| *i == item) {
             reasons.push(format!("because you showed interest in {anchor}"));
         }
-        if let Some(score) = scores.get(item as usize) {
+        if let Some(score) = ranking.score_of(item) {
             reasons.push(format!(
                 "{model} v{} scored it {score:.3} from your {} items",
                 feed.version,
@@ -386,7 +392,7 @@ struct Pick {
 fn rank(
     state: &AppState,
     snapshot: &Snapshot,
-    scores: &[f32],
+    ranking: &Ranking<'_>,
     seen: &[u32],
     controls: &Controls,
 ) -> Result<Vec<Pick>, Problem> {
@@ -434,7 +440,7 @@ fn rank(
     };
     let mut depth = (pool_size * 2).max(50);
     let mut pool: Vec<Pick> = loop {
-        let candidates = snapshot.best(scores, depth.min(snapshot.n_items()), &exclude);
+        let candidates = ranking.best(depth.min(snapshot.n_items()), &exclude);
         let exhausted = candidates.len() < depth || depth >= snapshot.n_items();
         let pool: Vec<Pick> = candidates
             .into_iter()
@@ -492,7 +498,7 @@ fn rank(
         let next = if slots.contains(&position) {
             promoted.next().map(|item| Pick {
                 item,
-                score: scores.get(item as usize).copied().unwrap_or(0.0),
+                score: ranking.score_of(item).unwrap_or(0.0),
                 promoted: true,
                 factor: 1.0,
             })

@@ -3,7 +3,8 @@
 //!
 //! Both run on the write connection in an immediate transaction, like writes, so they are
 //! serialised with every writer, in this process and in others. What the deletion leaves
-//! behind is decided in `crate::deletion`.
+//! behind is decided in `crate::deletion`. A user's events are found in both places they live:
+//! the by-user index and the staged tail (`staging.rs`).
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::event_keys::{join_halves, EventKeys};
 use super::migrations::now_millis;
+use super::staging::tail;
 use super::Failure;
 use crate::api::DeletedUser;
 use crate::deletion::{erased_user_marker, withdrawn_item_doc, ERASED_USER_DOC};
@@ -20,6 +22,24 @@ use crate::ids::Caches;
 use crate::plan::EventKey;
 
 type Result<T> = std::result::Result<T, Failure>;
+
+/// The kind and key of every event of user `?1`: merged ones through the by-user index (which
+/// SQLite uses only when `fresh = 0` is written out), staged ones from the tail.
+pub(super) const KEYS_OF_USER: &str = concat!(
+    "SELECT kind, id_hi, id_lo FROM events WHERE user_idx = ?1 AND fresh = 0
+     UNION ALL
+     SELECT kind, id_hi, id_lo FROM events WHERE ",
+    tail!(),
+    " AND user_idx = ?1"
+);
+
+/// Deletes the merged events of user `?1`, through the by-user index.
+pub(super) const DELETE_MERGED_OF_USER: &str =
+    "DELETE FROM events WHERE user_idx = ?1 AND fresh = 0";
+
+/// Deletes the staged events of user `?1`, from the tail.
+pub(super) const DELETE_STAGED_OF_USER: &str =
+    concat!("DELETE FROM events WHERE ", tail!(), " AND user_idx = ?1");
 
 /// Erases the user with this id in one transaction; `None` when there is none. With
 /// `fail_before_commit`, does everything but commit and returns an error (for tests).
@@ -66,7 +86,7 @@ fn erase_user(
     let mut keys: Vec<EventKey> = Vec::new();
     let mut by_kind: BTreeMap<i64, i64> = BTreeMap::new();
     {
-        let mut stmt = tx.prepare("SELECT kind, id_hi, id_lo FROM events WHERE user_idx = ?1")?;
+        let mut stmt = tx.prepare(KEYS_OF_USER)?;
         let mut rows = stmt.query([idx])?;
         while let Some(r) = rows.next()? {
             *by_kind.entry(r.get(0)?).or_default() += 1;
@@ -79,7 +99,8 @@ fn erase_user(
     for (kind, n) in &by_kind {
         tx.execute("UPDATE event_counts SET n = n - ?2 WHERE kind = ?1", params![kind, n])?;
     }
-    let events = tx.execute("DELETE FROM events WHERE user_idx = ?1", [idx])?;
+    let events =
+        tx.execute(DELETE_MERGED_OF_USER, [idx])? + tx.execute(DELETE_STAGED_OF_USER, [idx])?;
     let orders = tx.execute("DELETE FROM orders WHERE user_idx = ?1", [idx])?;
     let reviews = tx.execute("DELETE FROM reviews WHERE user_idx = ?1", [idx])?;
     let marker = erased_user_marker(idx);

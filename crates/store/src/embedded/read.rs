@@ -2,7 +2,8 @@
 //! item's reviews, item pages, counts.
 //!
 //! Each function runs on a pooled read connection and sees the last committed write. The matrix
-//! scan lives in `matrix.rs`.
+//! scan lives in `matrix.rs`. A user's events are read from both places they live: the by-user
+//! index and the staged tail (`staging.rs`).
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,7 @@ use aisle_domain::{Actor, Event, EventContext, ExternalId, Item, Order, Review};
 use rusqlite::{Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 
+use super::staging::tail;
 use super::write::ERASED_USERS;
 use super::Failure;
 use crate::api::Counts;
@@ -68,19 +70,33 @@ pub(super) fn reviews_of_item(conn: &Connection, item: &ExternalId) -> Result<Ve
     )
 }
 
+/// The latest `?2` events of user `?1`, newest first: the merged ones through the by-user index,
+/// limited there already (the index is in that order, so no sort), and the staged ones from the
+/// tail; the one statement reads both from the same commit. `fresh = 0` must be written out
+/// for SQLite to use the partial index.
+pub(super) const EVENTS_OF_USER: &str = concat!(
+    "SELECT e.ext_id, i.ext_id, e.kind, e.ts, e.value, e.quantity, e.price, e.query, e.context
+     FROM (SELECT * FROM (SELECT rowid AS rid, ext_id, item_idx, kind, ts, value, quantity,
+                                 price, query, context
+                          FROM events WHERE user_idx = ?1 AND fresh = 0
+                          ORDER BY ts DESC, rowid DESC LIMIT ?2)
+           UNION ALL
+           SELECT rowid, ext_id, item_idx, kind, ts, value, quantity, price, query, context
+           FROM events WHERE ",
+    tail!(),
+    " AND user_idx = ?1) e
+     LEFT JOIN items i ON i.idx = e.item_idx
+     ORDER BY e.ts DESC, e.rid DESC
+     LIMIT ?2"
+);
+
 pub(super) fn events_of_user(
     conn: &Connection,
     user: &ExternalId,
     limit: usize,
 ) -> Result<Vec<Event>> {
     let Some(idx) = index_of(conn, "users", user)? else { return Ok(Vec::new()) };
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.ext_id, i.ext_id, e.kind, e.ts, e.value, e.quantity, e.price, e.query, e.context
-         FROM events e LEFT JOIN items i ON i.idx = e.item_idx
-         WHERE e.user_idx = ?1
-         ORDER BY e.ts DESC, e.rowid DESC
-         LIMIT ?2",
-    )?;
+    let mut stmt = conn.prepare_cached(EVENTS_OF_USER)?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let mut rows = stmt.query(rusqlite::params![idx, limit])?;
     let mut events = Vec::new();

@@ -1,5 +1,7 @@
 //! Writing a batch into SQLite: refresh the id caches, plan (shared with PostgreSQL), apply the
 //! plan with cached prepared statements, commit, and only then merge new ids into the caches.
+//! New user events go to the staged tail that the by-user index does not cover yet
+//! (`staging.rs`); merging the tail into the index is the caller's next step.
 //!
 //! It does not decide what is new or changed; `crate::plan` does.
 
@@ -16,6 +18,7 @@ use crate::ids::{Caches, IdCache};
 use crate::plan::{self, EventKey, EventRow, Lookup, Plan};
 
 use super::event_keys::{key_halves, EventKeys};
+use super::staging;
 
 /// Writes `batch` in one transaction. With `fail_before_commit`, does everything but commit and
 /// returns an error (for tests of atomicity).
@@ -113,18 +116,23 @@ fn apply(conn: &Connection, plan: &Plan, event_keys: &EventKeys) -> rusqlite::Re
     }
 
     let mut by_kind = [0u64; 10];
+    // A user event of a small write is stored fresh: out of the by-user index until the tail
+    // is merged. A bulk write (an import chunk) goes straight into the index: sorted by user
+    // below, its entries land in runs on the same pages, which costs less than a later merge.
+    let staged = plan.events.len() < staging::BULK_EVENTS;
     let mut insert = conn.prepare_cached(
         "INSERT INTO events (user_idx, session_idx, item_idx, kind, ts, value, quantity, price,
-                             query, context, id_hi, id_lo, ext_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                             query, context, id_hi, id_lo, ext_id, fresh)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?1 IS NOT NULL AND ?14)",
     )?;
     let mut new_keys = Vec::with_capacity(plan.events.len());
     let mut stored = Vec::new();
     // Inserting each user's events together (a stable sort keeps their order, and so the order
-    // of ties in `events_of_user`) turns scattered inserts into the per-user index into runs
-    // on the same page: a third faster on imports.
+    // of ties in `events_of_user`) hands the merge, which walks the tail by rowid, runs of
+    // entries for the same page of the by-user index.
     let mut order: Vec<&EventRow> = plan.events.iter().collect();
     order.sort_by_key(|e| e.user.unwrap_or(u32::MAX));
+    let mut lowest_fresh = i64::MAX;
     for e in order {
         // The plan dropped repeats within the batch; this drops events stored before.
         if event_keys.contains(&e.key) {
@@ -134,8 +142,11 @@ fn apply(conn: &Connection, plan: &Plan, event_keys: &EventKeys) -> rusqlite::Re
         let (hi, lo) = key_halves(&e.key);
         insert.execute(params![
             e.user, e.session, e.item, e.kind, e.millis, e.value, e.quantity, e.price, e.query,
-            e.context, hi, lo, e.ext_id
+            e.context, hi, lo, e.ext_id, staged
         ])?;
+        if staged && e.user.is_some() {
+            lowest_fresh = lowest_fresh.min(conn.last_insert_rowid());
+        }
         new_keys.push(e.key);
         if let Some(n) = by_kind.get_mut(usize::from(e.kind)) {
             *n += 1;
@@ -143,6 +154,9 @@ fn apply(conn: &Connection, plan: &Plan, event_keys: &EventKeys) -> rusqlite::Re
     }
     // Read now: the statements below insert into other tables and move `last_insert_rowid`.
     let last_event_rowid = if new_keys.is_empty() { 0 } else { conn.last_insert_rowid() };
+    if lowest_fresh != i64::MAX {
+        staging::cover(conn, lowest_fresh)?;
+    }
     let mut count = conn.prepare_cached(
         "INSERT INTO event_counts (kind, n) VALUES (?1, ?2)
          ON CONFLICT (kind) DO UPDATE SET n = n + excluded.n",
