@@ -89,6 +89,10 @@ pub struct ServerConfig {
     /// Lists of that index a request scores exactly (more: better recall, slower); the index
     /// has about `2√items` lists.
     pub ann_probes: usize,
+    /// Serve the demo storefront at `/shop` and its keyless API under `/shop/api` (anyone who
+    /// can reach the server can then browse, and post events as any shopper: turn it off in
+    /// production).
+    pub storefront: bool,
 }
 
 impl Default for ServerConfig {
@@ -104,6 +108,7 @@ impl Default for ServerConfig {
             retrain_every_minutes: 0,
             ann_min_items: 20_000,
             ann_probes: 32,
+            storefront: true,
         }
     }
 }

@@ -35,6 +35,9 @@ pub struct AppState {
     user_indexes: Mutex<HashMap<ExternalId, u32>>,
     /// A retraining is under way.
     pub(crate) training: AtomicBool,
+    /// Recommended items shown since the server started (every item of every recommendation
+    /// answer), the denominator of the dashboard's click-through rate.
+    pub(crate) recommendations_shown: std::sync::atomic::AtomicU64,
 }
 
 impl AppState {
@@ -61,6 +64,7 @@ impl AppState {
             merchandising,
             user_indexes: Mutex::new(HashMap::new()),
             training: AtomicBool::new(false),
+            recommendations_shown: Default::default(),
         });
         state.reload();
         Ok(state)

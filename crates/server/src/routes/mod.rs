@@ -2,9 +2,12 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod dashboard;
 pub mod events;
 pub mod health;
 pub mod recommendations;
+pub mod storefront;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -66,6 +69,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/v1/admin/merchandising",
             get(admin::get_merchandising).put(admin::put_merchandising),
         )
+        .merge(dashboard::admin_routes())
         .route_layer(from_fn_with_state(state.clone(), auth::admin));
     let max_body = state.engine().config().server.max_body_bytes;
     let cors = cors(&state.engine().config().server.cors_origins);
@@ -73,7 +77,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(read)
         .merge(write)
         .merge(admin)
+        .merge(storefront::routes(&state))
         .merge(crate::openapi::docs())
+        .route("/", get(web::dashboard))
+        .route("/shop", get(web::shop))
+        .route("/shop/{*page}", get(web::shop))
+        .route("/assets/{*path}", get(web::asset))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/metrics", get(metrics::render))

@@ -510,7 +510,10 @@ fn rank(
             None => break,
         }
     }
-    Ok(ranked.into_iter().skip(offset).collect())
+    let shown: Vec<Pick> = ranked.into_iter().skip(offset).collect();
+    state.recommendations_shown.fetch_add(shown.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    metrics::counter!("aisle_recommended_items_total").increment(shown.len() as u64);
+    Ok(shown)
 }
 
 fn answer(

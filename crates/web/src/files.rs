@@ -1,0 +1,3 @@
+//! The generated table of embedded files (see `build.rs`).
+
+include!(concat!(env!("OUT_DIR"), "/files.rs"));
