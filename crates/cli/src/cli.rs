@@ -150,6 +150,12 @@ pub struct DemoArgs {
     /// Random seed.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Address to serve the dashboard, storefront and API on (default: the config's server.addr).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+    /// Build the shop and train, then exit instead of serving.
+    #[arg(long)]
+    pub no_serve: bool,
 }
 
 /// `aisle matrix`.

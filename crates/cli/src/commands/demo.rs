@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use aisle_domain::ExternalId;
 use aisle_engine::{Config, Engine, GenerateOptions, TrainRequest};
 
-use crate::cli::DemoArgs;
+use aisle_server::{KeyRing, Scope};
+
+use crate::cli::{DemoArgs, ServeArgs};
 use crate::progress::Bar;
 
 /// The models the demo trains, cheapest first.
@@ -43,12 +45,22 @@ pub fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     show_sample(&engine)?;
     emit!("");
-    emit!(
-        "Next: `aisle --data-dir {dir} recommend --user u-000001`, `aisle --data-dir {dir} eval --split loo \
-         --protocol full --models popular,item-knn,ease --k 5,10,20 --json report.json`",
-        dir = config.data_dir.display()
-    );
-    Ok(ExitCode::SUCCESS)
+    if args.no_serve {
+        emit!(
+            "Next: `aisle --data-dir {dir} serve`, `aisle --data-dir {dir} recommend --user u-000001`, \
+             `aisle --data-dir {dir} eval --split loo --protocol full --models popular,item-knn,ease --k 5,10,20 --json report.json`",
+            dir = config.data_dir.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let addr = args.addr.unwrap_or_else(|| config.server.addr.clone());
+    let ring = KeyRing::open(&config.data_dir)?;
+    let (key, _) = ring.create(Scope::Admin, "demo dashboard")?;
+    emit!("Serving the demo shop. Ctrl-C stops it.");
+    emit!("  dashboard:  http://{addr}/   (admin key: {key})");
+    emit!("  storefront: http://{addr}/shop");
+    emit!("  API docs:   http://{addr}/v1/docs");
+    super::serve::serve(engine, ServeArgs { addr: Some(addr) })
 }
 
 /// Prints what the demo's first shopper is recommended by each model.

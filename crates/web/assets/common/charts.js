@@ -1,0 +1,81 @@
+// Small SVG charts for the dashboard: a multi-series line chart over days and a horizontal bar
+// chart. No library: the pages must work with no request outside the server. Every chart has a
+// <title> and an aria-label so that it is readable without seeing it.
+
+const SVG = "http://www.w3.org/2000/svg";
+// Colour-blind-safe palette (Okabe and Ito), dark enough on white for AA contrast of lines.
+export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
+
+function el(name, attributes = {}, text) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function niceMax(value) {
+  if (value <= 0) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 5, 10].find((s) => s * power >= value) ?? 10;
+  return step * power;
+}
+
+/** Lines over `labels` (x) for each of `series` = [{name, values}], with a legend. */
+export function lineChart({ labels, series, title, width = 720, height = 260 }) {
+  const pad = { left: 48, right: 12, top: 16, bottom: 36 };
+  const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title, class: "chart" });
+  svg.append(el("title", {}, title));
+  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const x = (i) => pad.left + (labels.length <= 1 ? plotW / 2 : (i * plotW) / (labels.length - 1));
+  const y = (v) => pad.top + plotH - (v / max) * plotH;
+  for (let k = 0; k <= 4; k++) {
+    const value = (max * k) / 4;
+    svg.append(el("line", { x1: pad.left, x2: width - pad.right, y1: y(value), y2: y(value), class: "grid" }));
+    svg.append(el("text", { x: pad.left - 6, y: y(value) + 4, "text-anchor": "end", class: "tick" }, Math.round(value).toLocaleString()));
+  }
+  const every = Math.max(1, Math.ceil(labels.length / 8));
+  labels.forEach((label, i) => {
+    if (i % every === 0 || i === labels.length - 1) {
+      svg.append(el("text", { x: x(i), y: height - pad.bottom + 16, "text-anchor": "middle", class: "tick" }, label));
+    }
+  });
+  series.forEach((s, n) => {
+    const points = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+    const line = el("polyline", { points, fill: "none", stroke: PALETTE[n % PALETTE.length], "stroke-width": 2 });
+    line.append(el("title", {}, s.name));
+    svg.append(line);
+  });
+  const legend = document.createElement("ul");
+  legend.className = "legend";
+  series.forEach((s, n) => {
+    const item = document.createElement("li");
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    swatch.style.background = PALETTE[n % PALETTE.length];
+    item.append(swatch, document.createTextNode(`${s.name} (${s.values.reduce((a, b) => a + b, 0).toLocaleString()})`));
+    legend.append(item);
+  });
+  const figure = document.createElement("figure");
+  figure.append(svg, legend);
+  return figure;
+}
+
+/** Horizontal bars: rows = [{label, value, note?}]. */
+export function barChart({ rows, title, width = 720, format = (v) => v.toLocaleString() }) {
+  const rowH = 28;
+  const pad = { left: 160, right: 90, top: 8 };
+  const height = pad.top * 2 + rows.length * rowH;
+  const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title, class: "chart" });
+  svg.append(el("title", {}, title));
+  const max = Math.max(0, ...rows.map((r) => r.value)) || 1;
+  rows.forEach((row, i) => {
+    const top = pad.top + i * rowH;
+    const w = ((width - pad.left - pad.right) * row.value) / max;
+    svg.append(el("text", { x: pad.left - 8, y: top + 18, "text-anchor": "end", class: "label" }, row.label));
+    svg.append(el("rect", { x: pad.left, y: top + 4, width: Math.max(1, w), height: rowH - 8, fill: PALETTE[i % PALETTE.length] }));
+    svg.append(el("text", { x: pad.left + w + 6, y: top + 18, class: "label" }, row.note ?? format(row.value)));
+  });
+  return svg;
+}
