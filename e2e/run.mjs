@@ -88,8 +88,19 @@ async function dashboard(browser, key) {
   assert.ok(await page.locator("svg.chart polyline").count() > 0, "events per day are charted");
   await shot(page, "dashboard");
 
-  await page.keyboard.press("Tab");
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content", "Tab reaches the skip link first");
+  // Keyboard: Tab alone reaches the navigation, and the focused element shows a focus ring.
+  const reached = [];
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press("Tab");
+    reached.push(await page.evaluate(() => {
+      const el = document.activeElement;
+      // Past the last control focus leaves the page (the body): not a control, no ring needed.
+      if (!el || el === document.body) return { id: "body", outline: "n/a" };
+      return { id: el.dataset?.testid ?? el.textContent, outline: getComputedStyle(el).outlineStyle };
+    }));
+  }
+  assert.ok(reached.some((r) => r.id === "nav-models"), `Tab reaches the models link: ${JSON.stringify(reached)}`);
+  assert.ok(reached.every((r) => r.outline !== "none"), `every focused element shows a focus ring: ${JSON.stringify(reached)}`);
 
   await page.getByTestId("nav-models").click();
   await page.getByTestId("models").waitFor();

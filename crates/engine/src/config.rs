@@ -227,6 +227,14 @@ impl Config {
         Ok(())
     }
 
+    /// The configuration with its secrets replaced by `***` (the PostgreSQL URL's password, in
+    /// any of its forms), for showing.
+    pub fn redacted(&self) -> Config {
+        let mut shown = self.clone();
+        shown.store.postgres_url = shown.store.postgres_url.as_deref().map(aisle_store::redact_url);
+        shown
+    }
+
     /// The configuration as TOML, for `aisle init` to write and `aisle config` to show. The
     /// PostgreSQL password is masked.
     pub fn to_toml(&self) -> String {
@@ -375,6 +383,21 @@ mod tests {
         assert_eq!(config.weights.half_life_days, Some(14.0));
         assert_eq!(config.store.postgres_schema.as_deref(), Some("shop1"));
         assert!(config.to_toml().contains("postgres://a:***@localhost/db"));
+    }
+
+    #[test]
+    fn redacted_hides_every_form_of_the_password() {
+        for (url, shown) in [
+            ("postgres://a:secret@db/shop", "postgres://a:***@db/shop"),
+            ("postgres://db/shop?user=a&password=secret", "postgres://db/shop?user=a&password=***"),
+            ("host=db user=a password=secret", "host=db user=a password=***"),
+        ] {
+            let mut config = Config::default();
+            config.store.postgres_url = Some(url.into());
+            let redacted = config.redacted();
+            assert_eq!(redacted.store.postgres_url.as_deref(), Some(shown));
+            assert_eq!(Config { store: config.store.clone(), ..redacted }, config, "only the URL");
+        }
     }
 
     #[test]

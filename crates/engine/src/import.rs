@@ -1,8 +1,8 @@
 //! The import job: a reader thread parses files into chunks while this thread writes each chunk
 //! to the store in one transaction and appends the chunk's bad rows to the rejects file.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
@@ -46,6 +46,44 @@ pub struct ImportReport {
     pub lines_per_second: f64,
     /// Why the import stopped early, if it did. Rows before the failure are stored.
     pub failure: Option<String>,
+}
+
+/// A row of a rejects file, as [`read_rejects`] reads it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedRow {
+    /// 1-based line of the row in its input file.
+    pub line: u64,
+    /// The field at fault, when one is.
+    pub field: Option<String>,
+    /// What is wrong and how to fix it.
+    pub reason: String,
+}
+
+/// The first `max` rows of a rejects file written by [`Engine::import`]. A missing file holds
+/// none; a line that does not parse (the unfinished end of a file still being written) is
+/// skipped; a file that cannot be read is logged and holds none.
+pub fn read_rejects(path: &Path, max: usize) -> Vec<RejectedRow> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        line: u64,
+        field: Option<String>,
+        reason: String,
+    }
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(error) => {
+            tracing::warn!(path = %path.display(), %error, "cannot read the rejects file");
+            return Vec::new();
+        }
+    };
+    std::io::BufReader::new(file)
+        .lines()
+        .map_while(std::result::Result::ok)
+        .filter_map(|line| serde_json::from_str::<Row>(&line).ok())
+        .take(max)
+        .map(|r| RejectedRow { line: r.line, field: r.field, reason: r.reason })
+        .collect()
 }
 
 /// Appends rejected rows as JSON Lines, creating the file on the first one.

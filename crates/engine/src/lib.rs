@@ -18,6 +18,7 @@ mod error;
 mod evaluation;
 mod generate;
 mod import;
+mod inventory;
 mod matrix;
 mod progress;
 mod recommendations;
@@ -27,14 +28,16 @@ mod train;
 mod training_set;
 
 pub use aisle_ingest::Format;
-pub use aisle_recommend::FitProgress;
+pub use aisle_recommend::{FitProgress, MODEL_NAMES};
 /// Totals of what the store did over the transactions of one job.
 pub use aisle_store::WriteReport as Written;
+pub use aisle_store::{Activity, DayCount, UserSummary, DAY_MILLIS};
 pub use config::{Config, ImportConfig, ServerConfig, StoreBackend, StoreConfig, TrainingConfig};
 pub use error::{Error, Result};
 pub use evaluation::{default_search, EvalOutcome, EvalRequest};
 pub use generate::{GenerateOptions, GenerateReport};
-pub use import::{ImportOptions, ImportReport};
+pub use import::{read_rejects, ImportOptions, ImportReport, RejectedRow};
+pub use inventory::{ModelSummary, StoredReport, VersionSummary};
 pub use matrix::{MatrixReport, MatrixRequest};
 pub use progress::Progress;
 pub use recommendations::{RecommendReport, Recommendation};

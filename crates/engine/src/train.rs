@@ -1,5 +1,5 @@
 //! The train job: read the training snapshot, fit a model from the registry, store it as a new
-//! active version.
+//! active version with what was recorded about it (`v<N>.meta.json`: when, how long, on what).
 
 use std::time::Instant;
 
@@ -87,9 +87,18 @@ impl Engine {
         let model = registry::fit(&config, &data)?;
         let fit_seconds = fit_started.elapsed().as_secs_f64();
         let n_users = set.matrix.n_rows;
-        let version = self
-            .model_files()
-            .save(config.name(), |out| registry::save(model.as_ref(), &config, n_users, out))?;
+        // What the dashboard shows of each version; the artifact itself stays as it was.
+        let meta = serde_json::json!({
+            "trained_at": now().to_rfc3339(),
+            "fit_seconds": fit_seconds,
+            "load_seconds": load_seconds,
+            "users": n_users,
+            "items": set.matrix.n_items,
+            "interactions": set.matrix.nnz(),
+        });
+        let version = self.model_files().save_with_meta(config.name(), &meta, |out| {
+            registry::save(model.as_ref(), &config, n_users, out)
+        })?;
         tracing::info!(
             model = config.name(),
             version = version.version,
@@ -108,6 +117,14 @@ impl Engine {
             fit_seconds,
         })
     }
+}
+
+/// The current time (the epoch if the clock is before it).
+pub(crate) fn now() -> aisle_domain::Timestamp {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0));
+    aisle_domain::Timestamp::from_millis(millis).unwrap_or(aisle_domain::Timestamp::EPOCH)
 }
 
 /// A registry configuration from a name and `key=value` overrides.

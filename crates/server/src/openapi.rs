@@ -8,6 +8,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::routes::dashboard::{browse, imports, models, overview, settings, training};
 use crate::routes::{admin, catalog, events, health, recommendations, RecordIssue};
 use crate::state::AppState;
 
@@ -28,6 +29,10 @@ use crate::state::AppState;
         recommendations::bought_together,
         recommendations::popular, recommendations::trending, recommendations::rerank,
         admin::train, admin::reload, admin::get_merchandising, admin::put_merchandising,
+        overview::overview, models::models, models::reports, training::status, training::start,
+        imports::start, imports::status, browse::search_items, browse::users,
+        browse::user_events, settings::config, settings::keys, settings::create_key,
+        settings::revoke_key,
     ),
     components(schemas(crate::problem::Problem, RecordIssue)),
     modifiers(&BearerKeys),
@@ -37,6 +42,7 @@ use crate::state::AppState;
         (name = "catalog", description = "admin scope"),
         (name = "users", description = "admin scope"),
         (name = "admin", description = "admin scope"),
+        (name = "dashboard", description = "admin scope: what the web dashboard reads"),
         (name = "operations", description = "no key"),
     )
 )]

@@ -38,6 +38,12 @@ pub struct AppState {
     /// Recommended items shown since the server started (every item of every recommendation
     /// answer), the denominator of the dashboard's click-through rate.
     pub(crate) recommendations_shown: std::sync::atomic::AtomicU64,
+    /// Clicks on recommended items (accepted events of kind `click` whose `referrer` is
+    /// `recommendation`) since the server started: the click-through rate's numerator.
+    pub(crate) recommendation_clicks: std::sync::atomic::AtomicU64,
+    /// Purchases of recommended items (kind `purchase`, `referrer` `recommendation`) since the
+    /// server started.
+    pub(crate) recommendation_purchases: std::sync::atomic::AtomicU64,
 }
 
 impl AppState {
@@ -65,6 +71,8 @@ impl AppState {
             user_indexes: Mutex::new(HashMap::new()),
             training: AtomicBool::new(false),
             recommendations_shown: Default::default(),
+            recommendation_clicks: Default::default(),
+            recommendation_purchases: Default::default(),
         });
         state.reload();
         Ok(state)
@@ -151,6 +159,30 @@ impl AppState {
         }
     }
 
+    /// Counts what recommendations brought among the events just ingested: `stored[k]` tells
+    /// whether `events[k]` was stored now (a duplicate, already counted, is not). Every route
+    /// that ingests events calls it with the ingestor's answer.
+    pub(crate) fn count_accepted(&self, events: &[aisle_domain::Event], stored: &[bool]) {
+        use aisle_domain::EventKind;
+        let (mut clicks, mut purchases) = (0, 0);
+        for (event, _) in events.iter().zip(stored).filter(|(_, &s)| s) {
+            if event.context.referrer.as_deref() != Some(RECOMMENDATION_REFERRER) {
+                continue;
+            }
+            match event.kind {
+                EventKind::Click => clicks += 1,
+                EventKind::Purchase => purchases += 1,
+                _ => {}
+            }
+        }
+        if clicks > 0 {
+            self.recommendation_clicks.fetch_add(clicks, Ordering::Relaxed);
+        }
+        if purchases > 0 {
+            self.recommendation_purchases.fetch_add(purchases, Ordering::Relaxed);
+        }
+    }
+
     /// Whether no API key exists yet.
     pub fn keys_is_empty(&self) -> bool {
         self.keys.list().is_empty()
@@ -161,6 +193,9 @@ impl AppState {
         self.training.load(Ordering::SeqCst)
     }
 }
+
+/// The `referrer` of an event that followed a recommendation.
+pub(crate) const RECOMMENDATION_REFERRER: &str = "recommendation";
 
 /// A token bucket per key: `rate` requests a second, bursts of up to `rate`.
 #[derive(Debug)]

@@ -1,12 +1,14 @@
 //! The [`Store`] trait every backend implements, and the small value types it speaks:
-//! [`WriteReport`], [`DeletedUser`], [`Counts`], [`MatrixOptions`].
+//! [`WriteReport`], [`DeletedUser`], [`Counts`], [`MatrixOptions`], [`Activity`],
+//! [`UserSummary`].
 //!
 //! It holds no storage code; see `embedded` and `postgres` for the two implementations.
 
 use std::collections::BTreeMap;
 
 use aisle_domain::{
-    Batch, Event, EventWeights, ExternalId, InteractionMatrix, Item, Order, Review, Timestamp, User,
+    Batch, Event, EventKind, EventWeights, ExternalId, InteractionMatrix, Item, Order, Review,
+    Timestamp, User,
 };
 
 use crate::error::Result;
@@ -118,6 +120,41 @@ pub struct Counts {
     pub events_by_kind: BTreeMap<String, u64>,
 }
 
+/// Milliseconds in a day: [`Activity`] counts events by UTC day, `millis / DAY_MILLIS`.
+pub const DAY_MILLIS: i64 = 86_400_000;
+
+/// What shoppers did in a time window ([`Store::activity`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Activity {
+    /// Events by UTC day and kind, ascending by day then kind code; only pairs with events.
+    pub per_day: Vec<DayCount>,
+    /// Distinct shoppers (signed-in users and anonymous sessions, each counted apart) with at
+    /// least one event of the kind; kinds without events are absent.
+    pub shoppers_by_kind: BTreeMap<EventKind, u64>,
+}
+
+/// Events of one kind on one UTC day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayCount {
+    /// Days since 1970-01-01 (UTC): an event's `millis / DAY_MILLIS`.
+    pub day: i64,
+    /// The kind.
+    pub kind: EventKind,
+    /// Events.
+    pub events: u64,
+}
+
+/// A user as a listing shows one ([`Store::list_users`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSummary {
+    /// The dense index (the listing's cursor).
+    pub index: u32,
+    /// The shop's id.
+    pub id: ExternalId,
+    /// The user's stored events.
+    pub events: u64,
+}
+
 /// What goes into the interaction matrix.
 #[derive(Debug, Clone, Default)]
 pub struct MatrixOptions {
@@ -216,6 +253,29 @@ pub trait Store: Send + Sync {
 
     /// How many records of each kind the store holds.
     fn counts(&self) -> Result<Counts>;
+
+    /// The time of the newest stored event; `None` when there is none.
+    fn newest_event_time(&self) -> Result<Option<Timestamp>>;
+
+    /// The events at or after `since` and before `until`, by UTC day and kind, and the distinct
+    /// shoppers of each kind among them. Reads every event in the window (there is no index by
+    /// time): callers that poll should cache the answer.
+    fn activity(&self, since: Timestamp, until: Timestamp) -> Result<Activity>;
+
+    /// Users in index order, after the cursor (a user index), at most `limit`, each with the
+    /// number of events stored for them. Erased users are skipped. With `matching`, only users
+    /// whose id contains it, ignoring the case of ASCII letters.
+    fn list_users(
+        &self,
+        after: Option<u32>,
+        limit: usize,
+        matching: Option<&str>,
+    ) -> Result<Vec<UserSummary>>;
+
+    /// Catalog items whose id or title contains `text`, ignoring the case of ASCII letters, in
+    /// index order, at most `limit` (every item when `text` is empty). Withdrawn items are
+    /// skipped.
+    fn search_items(&self, text: &str, limit: usize) -> Result<Vec<Item>>;
 
     /// The user (and optionally session) by item matrix of every event that names an item.
     fn interaction_matrix(&self, options: &MatrixOptions) -> Result<InteractionMatrix>;

@@ -38,7 +38,10 @@ mod plan;
 mod postgres;
 mod stored;
 
-pub use api::{Backend, Counts, DeletedUser, MatrixOptions, Store, WriteReport};
+pub use api::{
+    Activity, Backend, Counts, DayCount, DeletedUser, MatrixOptions, Store, UserSummary,
+    WriteReport, DAY_MILLIS,
+};
 pub use embedded::{EmbeddedStore, DB_FILE};
 pub use error::{Error, Result};
 pub use models::{ModelFiles, ModelVersion};

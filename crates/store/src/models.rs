@@ -1,6 +1,8 @@
 //! Trained-model files in the data directory: `models/<name>/v<N>.model` plus `models/<name>/ACTIVE`,
-//! which names the version serving. The bytes inside are the recommend crate's artifact format;
-//! this module only knows where files live and how to replace them safely.
+//! which names the version serving, and optionally `models/<name>/v<N>.meta.json`, what the
+//! trainer recorded about the version (when, how long). The bytes inside are the recommend
+//! crate's artifact format; this module only knows where files live and how to replace them
+//! safely.
 //!
 //! A new version is written to a temporary file, synced, renamed into place, and only then made
 //! active (again by an atomic rename), so a crash never leaves a half-written model active.
@@ -51,6 +53,26 @@ impl ModelFiles {
         name: &str,
         write: impl FnOnce(&mut dyn Write) -> std::result::Result<(), E>,
     ) -> Result<ModelVersion> {
+        self.save_inner(name, None, write)
+    }
+
+    /// [`ModelFiles::save`], also writing `meta` beside the version (`v<N>.meta.json`) before
+    /// it becomes active; [`ModelFiles::meta`] reads it back.
+    pub fn save_with_meta<E: std::fmt::Display>(
+        &self,
+        name: &str,
+        meta: &serde_json::Value,
+        write: impl FnOnce(&mut dyn Write) -> std::result::Result<(), E>,
+    ) -> Result<ModelVersion> {
+        self.save_inner(name, Some(meta), write)
+    }
+
+    fn save_inner<E: std::fmt::Display>(
+        &self,
+        name: &str,
+        meta: Option<&serde_json::Value>,
+        write: impl FnOnce(&mut dyn Write) -> std::result::Result<(), E>,
+    ) -> Result<ModelVersion> {
         let dir = self.model_dir(name)?;
         let io = |path: &Path| {
             let path = path.to_path_buf();
@@ -69,8 +91,29 @@ impl ModelFiles {
         let file = out.into_inner().map_err(|e| io(&temporary)(e.into_error()))?;
         file.sync_all().map_err(io(&temporary))?;
         std::fs::rename(&temporary, &path).map_err(io(&path))?;
+        let saved = ModelVersion { name: name.to_string(), version, path };
+        if let Some(meta) = meta {
+            let meta_path = meta_path(&saved.path);
+            let temporary = dir.join(format!(".v{version}.meta.json.tmp"));
+            let text = serde_json::to_vec_pretty(meta)?;
+            std::fs::write(&temporary, text).map_err(io(&temporary))?;
+            std::fs::rename(&temporary, &meta_path).map_err(io(&meta_path))?;
+        }
         self.activate(name, version)?;
-        Ok(ModelVersion { name: name.to_string(), version, path })
+        Ok(saved)
+    }
+
+    /// What was recorded with a version by [`ModelFiles::save_with_meta`]; `None` for versions
+    /// saved without (by [`ModelFiles::save`], or by an Aisle from before metadata).
+    pub fn meta(&self, version: &ModelVersion) -> Result<Option<serde_json::Value>> {
+        let path = meta_path(&version.path);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| Error::Corrupt { path, detail: e.to_string() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Io { path, source }),
+        }
     }
 
     /// Makes `version` the one served.
@@ -142,6 +185,11 @@ impl ModelFiles {
     }
 }
 
+/// `v<N>.meta.json` beside `v<N>.model`.
+fn meta_path(model: &Path) -> PathBuf {
+    model.with_extension("meta.json")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +221,25 @@ mod tests {
         assert_eq!(files.active("als").expect("active").map(|v| v.version), Some(1));
         assert_eq!(files.versions("als").expect("versions").len(), 1);
         assert!(files.save("../escape", |_| Ok::<(), String>(())).is_err());
+    }
+
+    #[test]
+    fn metadata_is_kept_beside_its_version_and_absent_for_plain_saves() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files = ModelFiles::new(dir.path());
+        let plain =
+            files.save("ease", |out| out.write_all(b"one").map_err(|e| e.to_string())).expect("v1");
+        let meta = serde_json::json!({"fit_seconds": 1.5});
+        let described = files
+            .save_with_meta("ease", &meta, |out| out.write_all(b"two").map_err(|e| e.to_string()))
+            .expect("v2");
+        assert_eq!(files.meta(&plain).expect("read"), None);
+        assert_eq!(files.meta(&described).expect("read"), Some(meta));
+        assert!(described.path.with_extension("meta.json").is_file());
+        let versions: Vec<u32> =
+            files.versions("ease").expect("versions").iter().map(|v| v.version).collect();
+        assert_eq!(versions, [1, 2], "the metadata file is not a version");
+        std::fs::write(described.path.with_extension("meta.json"), "{oops").expect("damage");
+        assert!(files.meta(&described).is_err(), "damage is an error, not silence");
     }
 }

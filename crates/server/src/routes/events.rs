@@ -55,6 +55,7 @@ pub async fn post_events(
     let stored = state.ingest.submit(events.clone()).await.map_err(Problem::internal)?;
     let accepted = stored.iter().filter(|&&s| s).count() as u64;
     metrics::counter!("aisle_events_ingested_total").increment(accepted);
+    state.count_accepted(&events, &stored);
     // Only events stored now join the live histories: a retry must not count twice.
     let fresh: Vec<Event> =
         events.into_iter().zip(&stored).filter(|(_, &s)| s).map(|(e, _)| e).collect();

@@ -262,7 +262,7 @@ pub async fn rerank(
 }
 
 /// The items an item-to-item model ranks for one item.
-fn item_to_items(
+pub(crate) fn item_to_items(
     state: &AppState,
     model: &Snapshot,
     item: &ExternalId,
@@ -296,12 +296,12 @@ fn by_content(
     Ok(Json(answer(model, "content", best, controls, reasons)))
 }
 
-fn feed(state: &AppState) -> Result<Arc<Snapshot>, Problem> {
+pub(crate) fn feed(state: &AppState) -> Result<Arc<Snapshot>, Problem> {
     state.feed.load_full().ok_or_else(|| not_loaded(state, &state.engine().config().server.model))
 }
 
 /// A shopper's training row (when the snapshot has one) and their stored plus live history.
-fn shopper_history(
+pub(crate) fn shopper_history(
     state: &AppState,
     feed: &Snapshot,
     user: &ExternalId,
@@ -360,7 +360,7 @@ fn personal(
 
 /// For each recommended item, the recent history item most similar to it (by the similar-items
 /// model), when one is.
-fn neighbours(state: &AppState, history: &History, best: &[Pick]) -> Vec<(u32, String)> {
+pub(crate) fn neighbours(state: &AppState, history: &History, best: &[Pick]) -> Vec<(u32, String)> {
     let Some(model) = state.similar.load_full() else { return Vec::new() };
     let recent: Vec<u32> = history.latest_first().into_iter().take(5).collect();
     let similarities: Vec<(u32, Vec<f32>)> =
@@ -380,16 +380,16 @@ fn neighbours(state: &AppState, history: &History, best: &[Pick]) -> Vec<(u32, S
 
 /// One ranked item, and whether merchandising placed it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Pick {
-    item: u32,
-    score: f32,
-    promoted: bool,
-    factor: f32,
+pub(crate) struct Pick {
+    pub(crate) item: u32,
+    pub(crate) score: f32,
+    pub(crate) promoted: bool,
+    pub(crate) factor: f32,
 }
 
 /// The best items after exclusions, filters, merchandising (boosts, burials, promotions) and
 /// diversity, with the offset applied.
-fn rank(
+pub(crate) fn rank(
     state: &AppState,
     snapshot: &Snapshot,
     ranking: &Ranking<'_>,

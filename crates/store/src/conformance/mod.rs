@@ -9,6 +9,7 @@ mod deletion;
 mod fixtures;
 mod matrix;
 mod records;
+mod summaries;
 
 use crate::api::Store;
 
@@ -30,6 +31,10 @@ pub use records::{
     events_of_user_newest_first, failed_write_leaves_nothing_behind, list_items_pages_by_index,
     orders_and_reviews_newest_first, records_of_every_kind_round_trip,
     upserts_count_unchanged_and_updated,
+};
+pub use summaries::{
+    activity_counts_days_kinds_and_distinct_shoppers, list_users_pages_by_index_with_event_counts,
+    search_items_matches_id_or_title,
 };
 
 /// A conformance check: takes a fresh, empty store and panics on failure.
@@ -73,6 +78,12 @@ pub const ALL: &[(&str, Check)] = &[
         "a_withdrawn_item_comes_back_only_with_a_catalog_write",
         a_withdrawn_item_comes_back_only_with_a_catalog_write,
     ),
+    (
+        "activity_counts_days_kinds_and_distinct_shoppers",
+        activity_counts_days_kinds_and_distinct_shoppers,
+    ),
+    ("list_users_pages_by_index_with_event_counts", list_users_pages_by_index_with_event_counts),
+    ("search_items_matches_id_or_title", search_items_matches_id_or_title),
 ];
 
 /// Runs every check, each on a fresh store from `make`.
@@ -112,13 +123,16 @@ macro_rules! conformance_tests {
             a_failed_delete_leaves_everything_in_place,
             delete_item_withdraws_it_but_keeps_its_index_and_history,
             a_withdrawn_item_comes_back_only_with_a_catalog_write,
+            activity_counts_days_kinds_and_distinct_shoppers,
+            list_users_pages_by_index_with_event_counts,
+            search_items_matches_id_or_title,
         );
 
         #[test]
         fn every_conformance_check_has_a_test() {
             assert_eq!(
                 $crate::conformance::ALL.len(),
-                21,
+                24,
                 "add the new check to the list in aisle_store::conformance_tests!"
             );
         }

@@ -9,8 +9,8 @@
 //! write finds enough of them (`staging.rs`), so that small transactions of many different
 //! shoppers append to the table instead of dirtying an index page per event.
 //!
-//! The SQL lives in `write.rs`, `delete.rs`, `read.rs`, `matrix.rs` and `staging.rs`; the
-//! schema in `migrations.rs`.
+//! The SQL lives in `write.rs`, `delete.rs`, `read.rs`, `summaries.rs` (dashboard aggregates),
+//! `matrix.rs` and `staging.rs`; the schema in `migrations.rs`.
 
 mod delete;
 mod event_keys;
@@ -19,16 +19,21 @@ mod migrations;
 pub(crate) use migrations::now_millis;
 mod read;
 mod staging;
+mod summaries;
 mod write;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use aisle_domain::{Batch, Event, ExternalId, InteractionMatrix, Item, Order, Review, User};
+use aisle_domain::{
+    Batch, Event, ExternalId, InteractionMatrix, Item, Order, Review, Timestamp, User,
+};
 use rusqlite::{Connection, ErrorCode};
 
-use crate::api::{Backend, Counts, DeletedUser, MatrixOptions, Store, WriteReport};
+use crate::api::{
+    Activity, Backend, Counts, DeletedUser, MatrixOptions, Store, UserSummary, WriteReport,
+};
 use crate::error::{Error, Result};
 use crate::ids::Caches;
 
@@ -328,6 +333,27 @@ impl Store for EmbeddedStore {
 
     fn counts(&self) -> Result<Counts> {
         self.read(read::counts)
+    }
+
+    fn newest_event_time(&self) -> Result<Option<Timestamp>> {
+        self.read(summaries::newest_event_time)
+    }
+
+    fn activity(&self, since: Timestamp, until: Timestamp) -> Result<Activity> {
+        self.read(|c| summaries::activity(c, since, until))
+    }
+
+    fn list_users(
+        &self,
+        after: Option<u32>,
+        limit: usize,
+        matching: Option<&str>,
+    ) -> Result<Vec<UserSummary>> {
+        self.read(|c| summaries::list_users(c, after, limit, matching))
+    }
+
+    fn search_items(&self, text: &str, limit: usize) -> Result<Vec<Item>> {
+        self.read(|c| summaries::search_items(c, text, limit))
     }
 
     fn interaction_matrix(&self, options: &MatrixOptions) -> Result<InteractionMatrix> {

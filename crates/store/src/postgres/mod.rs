@@ -5,21 +5,27 @@
 //! several Aisle processes sharing a database still hand out dense indexes one at a time. URLs
 //! are shown only with their password redacted ([`redact_url`]).
 //!
-//! The SQL lives in `write.rs`, `delete.rs` and `read.rs`; the schema in `migrations.rs`.
+//! The SQL lives in `write.rs`, `delete.rs`, `read.rs` and `summaries.rs` (dashboard
+//! aggregates); the schema in `migrations.rs`.
 
 mod delete;
 mod migrations;
 mod read;
+mod summaries;
 mod write;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use aisle_domain::{Batch, Event, ExternalId, InteractionMatrix, Item, Order, Review, User};
+use aisle_domain::{
+    Batch, Event, ExternalId, InteractionMatrix, Item, Order, Review, Timestamp, User,
+};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
-use crate::api::{Backend, Counts, DeletedUser, MatrixOptions, Store, WriteReport};
+use crate::api::{
+    Activity, Backend, Counts, DeletedUser, MatrixOptions, Store, UserSummary, WriteReport,
+};
 use crate::error::{Error, Result};
 use crate::ids::Caches;
 
@@ -244,6 +250,27 @@ impl Store for PostgresStore {
 
     fn counts(&self) -> Result<Counts> {
         self.client(read::counts)
+    }
+
+    fn newest_event_time(&self) -> Result<Option<Timestamp>> {
+        self.client(summaries::newest_event_time)
+    }
+
+    fn activity(&self, since: Timestamp, until: Timestamp) -> Result<Activity> {
+        self.client(|c| summaries::activity(c, since, until))
+    }
+
+    fn list_users(
+        &self,
+        after: Option<u32>,
+        limit: usize,
+        matching: Option<&str>,
+    ) -> Result<Vec<UserSummary>> {
+        self.client(|c| summaries::list_users(c, after, limit, matching))
+    }
+
+    fn search_items(&self, text: &str, limit: usize) -> Result<Vec<Item>> {
+        self.client(|c| summaries::search_items(c, text, limit))
     }
 
     fn interaction_matrix(&self, options: &MatrixOptions) -> Result<InteractionMatrix> {

@@ -37,7 +37,10 @@ export function lineChart({ labels, series, title, width = 720, height = 260 }) 
   }
   const every = Math.max(1, Math.ceil(labels.length / 8));
   labels.forEach((label, i) => {
-    if (i % every === 0 || i === labels.length - 1) {
+    // The last day is always labelled; the regular label before it is dropped when they would overlap.
+    const last = labels.length - 1;
+    const crowdsLast = i !== last && last - i < every / 2 + 1;
+    if ((i % every === 0 && !crowdsLast) || i === last) {
       svg.append(el("text", { x: x(i), y: height - pad.bottom + 16, "text-anchor": "middle", class: "tick" }, label));
     }
   });
