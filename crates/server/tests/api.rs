@@ -1,94 +1,13 @@
 //! The HTTP API end to end, in process: a small generated demo shop, trained models, keys of
 //! each scope, and requests through the whole router (auth, extractors, handlers, problems).
 
-use aisle_engine::{Config, Engine, GenerateOptions, TrainRequest};
-use aisle_server::{router, AppState, KeyRing, Scope};
+mod common;
+
+use aisle_engine::Config;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
+use common::{call, ids, raw, send, shop, shop_serving};
 use serde_json::{json, Value};
-use tower::ServiceExt;
-
-struct Shop {
-    _dir: tempfile::TempDir,
-    app: Router,
-    read: String,
-    write: String,
-    admin: String,
-}
-
-fn shop() -> Shop {
-    shop_serving(|_| {}, &["ease", "item-knn", "rules"])
-}
-
-/// A shop whose configuration `configure` adjusts, with `models` trained.
-fn shop_serving(configure: impl Fn(&mut Config), models: &[&str]) -> Shop {
-    let dir = tempfile::tempdir().expect("dir");
-    let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
-    configure(&mut config);
-    let engine = Engine::open(&config).expect("open");
-    engine
-        .generate(
-            GenerateOptions { events: 20_000, seed: 7, users: None, items: None },
-            &mut |_| {},
-        )
-        .expect("generate");
-    for &model in models {
-        engine
-            .train(&TrainRequest { model: model.into(), params: Vec::new(), threads: 1 })
-            .expect("train");
-    }
-    let ring = KeyRing::open(dir.path()).expect("keys");
-    let key = |scope| ring.create(scope, "test").expect("key").0;
-    let (read, write, admin) = (key(Scope::Read), key(Scope::Write), key(Scope::Admin));
-    let state = AppState::new(engine).expect("state");
-    Shop { _dir: dir, app: router(state), read, write, admin }
-}
-
-async fn call(
-    app: &Router,
-    method: Method,
-    uri: &str,
-    key: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value, String) {
-    let mut request = Request::builder().method(method).uri(uri);
-    if let Some(key) = key {
-        request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
-    }
-    let body = match body {
-        Some(b) => {
-            request = request.header(header::CONTENT_TYPE, "application/json");
-            Body::from(b.to_string())
-        }
-        None => Body::empty(),
-    };
-    send(app, request.body(body).expect("request")).await
-}
-
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value, String) {
-    let response = app.clone().oneshot(request).await.expect("response");
-    let status = response.status();
-    let kind = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
-    let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, value, kind)
-}
-
-fn ids(answer: &Value) -> Vec<String> {
-    answer["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i["id"].as_str().map(String::from))
-        .collect()
-}
 
 #[tokio::test]
 async fn keys_and_scopes_guard_every_v1_route() {
@@ -237,7 +156,7 @@ async fn malformed_requests_get_problems_not_server_errors() {
         assert_eq!(kind, "application/problem+json", "{uri}");
         assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()), "{uri}: {body}");
     }
-    let raw = |body: &'static str, kind: &'static str| {
+    let posted = |body: &'static str, kind: &'static str| {
         Request::builder()
             .method(Method::POST)
             .uri("/v1/events")
@@ -247,14 +166,17 @@ async fn malformed_requests_get_problems_not_server_errors() {
             .expect("request")
     };
     assert_eq!(
-        send(&shop.app, raw("{not json", "application/json")).await.0,
+        send(&shop.app, posted("{not json", "application/json")).await.0,
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        send(&shop.app, raw("{}", "text/plain")).await.0,
+        send(&shop.app, posted("{}", "text/plain")).await.0,
         StatusCode::UNSUPPORTED_MEDIA_TYPE
     );
-    assert_eq!(send(&shop.app, raw("[1, 2]", "application/json")).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        send(&shop.app, posted("[1, 2]", "application/json")).await.0,
+        StatusCode::BAD_REQUEST
+    );
     let huge = Request::builder()
         .method(Method::POST)
         .uri("/v1/events")
@@ -615,9 +537,8 @@ async fn metrics_count_requests_events_and_cache_lookups() {
         assert_eq!(status, StatusCode::OK);
     }
     let request = Request::builder().uri("/metrics").body(Body::empty()).expect("request");
-    let response = shop.app.clone().oneshot(request).await.expect("response");
-    assert_eq!(response.status(), StatusCode::OK);
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let (status, bytes, _) = raw(&shop.app, request).await;
+    assert_eq!(status, StatusCode::OK);
     let text = String::from_utf8_lossy(&bytes);
     for expected in [
         "aisle_http_request_duration_seconds_bucket{route=\"/v1/users/{id}/recommendations\"",

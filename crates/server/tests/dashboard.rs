@@ -2,75 +2,16 @@
 //! models and keys of each scope, requests through the whole router, answers checked against
 //! what the store and the data directory hold.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
 
-use aisle_engine::{Config, Engine, EvalRequest, GenerateOptions, TrainRequest};
-use aisle_server::{router, AppState, KeyRing, Scope};
+use aisle_engine::EvalRequest;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
+use common::{call, encode, send, shop, shop_serving, SERVING};
 use serde_json::{json, Value};
-use tower::ServiceExt;
-
-struct Shop {
-    _dir: tempfile::TempDir,
-    state: Arc<AppState>,
-    app: Router,
-    read: String,
-    write: String,
-    admin: String,
-}
-
-fn shop() -> Shop {
-    shop_with(|_| {})
-}
-
-/// A generated shop whose configuration `configure` adjusts, serving ease, item-knn and rules.
-fn shop_with(configure: impl Fn(&mut Config)) -> Shop {
-    let dir = tempfile::tempdir().expect("dir");
-    let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
-    configure(&mut config);
-    let engine = Engine::open(&config).expect("open");
-    engine
-        .generate(
-            GenerateOptions { events: 20_000, seed: 7, users: None, items: None },
-            &mut |_| {},
-        )
-        .expect("generate");
-    for model in ["ease", "item-knn", "rules"] {
-        engine
-            .train(&TrainRequest { model: model.into(), params: Vec::new(), threads: 1 })
-            .expect("train");
-    }
-    let ring = KeyRing::open(dir.path()).expect("keys");
-    let key = |scope| ring.create(scope, "test").expect("key").0;
-    let (read, write, admin) = (key(Scope::Read), key(Scope::Write), key(Scope::Admin));
-    let state = AppState::new(engine).expect("state");
-    Shop { _dir: dir, app: router(state.clone()), state, read, write, admin }
-}
-
-async fn call(
-    app: &Router,
-    method: Method,
-    uri: &str,
-    key: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value, String) {
-    let mut request = Request::builder().method(method).uri(uri);
-    if let Some(key) = key {
-        request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
-    }
-    let body = match body {
-        Some(b) => {
-            request = request.header(header::CONTENT_TYPE, "application/json");
-            Body::from(b.to_string())
-        }
-        None => Body::empty(),
-    };
-    send(app, request.body(body).expect("request")).await
-}
 
 /// Sends `bytes` as a raw body (a file upload).
 async fn upload(app: &Router, uri: &str, key: &str, bytes: Vec<u8>) -> (StatusCode, Value, String) {
@@ -82,20 +23,6 @@ async fn upload(app: &Router, uri: &str, key: &str, bytes: Vec<u8>) -> (StatusCo
         .body(Body::from(bytes))
         .expect("request");
     send(app, request).await
-}
-
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value, String) {
-    let response = app.clone().oneshot(request).await.expect("response");
-    let status = response.status();
-    let kind = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
-    let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, value, kind)
 }
 
 /// GETs `uri` until `done` holds of the answer, for at most two minutes.
@@ -589,9 +516,12 @@ async fn items_are_searched_and_users_browsed_with_their_events() {
 
 #[tokio::test]
 async fn the_configuration_is_shown_with_its_secrets_redacted() {
-    let shop = shop_with(|config| {
-        config.store.postgres_url = Some("postgres://aisle:hunter2@db.internal/shop".into());
-    });
+    let shop = shop_serving(
+        |config| {
+            config.store.postgres_url = Some("postgres://aisle:hunter2@db.internal/shop".into());
+        },
+        SERVING,
+    );
     let (status, config, _) =
         call(&shop.app, Method::GET, "/v1/admin/config", Some(&shop.admin), None).await;
     assert_eq!(status, StatusCode::OK, "{config}");
@@ -656,19 +586,6 @@ async fn keys_are_created_listed_and_revoked_at_once() {
     }
     let (_, list, _) = call(&shop.app, Method::GET, "/v1/admin/keys", admin, None).await;
     assert_eq!(list["keys"].as_array().map(Vec::len), Some(3), "refused keys are not created");
-}
-
-/// Percent-encodes a query value.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 trait ParseId {

@@ -1,65 +1,18 @@
 //! The demo storefront end to end, in process: its pages and their files, and the keyless
 //! `/shop/api` it calls, on a small generated shop with the serving models trained.
 
+mod common;
+
 use std::collections::BTreeSet;
 
-use aisle_engine::{Config, Engine, GenerateOptions, TrainRequest};
-use aisle_server::{router, AppState};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
+use common::{call, encode, ids, raw, send, shop, shop_serving};
 use serde_json::{json, Value};
-use tower::ServiceExt;
-
-struct Shop {
-    _dir: tempfile::TempDir,
-    app: Router,
-}
-
-fn shop() -> Shop {
-    shop_serving(|_| {}, &["ease", "item-knn", "rules"])
-}
-
-/// A shop whose configuration `configure` adjusts, with `models` trained.
-fn shop_serving(configure: impl Fn(&mut Config), models: &[&str]) -> Shop {
-    let dir = tempfile::tempdir().expect("dir");
-    let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
-    configure(&mut config);
-    let engine = Engine::open(&config).expect("open");
-    engine
-        .generate(
-            GenerateOptions { events: 20_000, seed: 7, users: None, items: None },
-            &mut |_| {},
-        )
-        .expect("generate");
-    for &model in models {
-        engine
-            .train(&TrainRequest { model: model.into(), params: Vec::new(), threads: 1 })
-            .expect("train");
-    }
-    let state = AppState::new(engine).expect("state");
-    Shop { _dir: dir, app: router(state) }
-}
-
-/// A request's status, body and content type.
-async fn raw(app: &Router, request: Request<Body>) -> (StatusCode, Vec<u8>, String) {
-    let response = app.clone().oneshot(request).await.expect("response");
-    let status = response.status();
-    let kind = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
-    (status, bytes.to_vec(), kind)
-}
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, Value, String) {
-    let request = Request::builder().uri(uri).body(Body::empty()).expect("request");
-    let (status, bytes, kind) = raw(app, request).await;
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null), kind)
+    call(app, Method::GET, uri, None, None).await
 }
 
 async fn post(app: &Router, uri: &str, body: impl Into<Body>) -> (StatusCode, Value, String) {
@@ -69,34 +22,11 @@ async fn post(app: &Router, uri: &str, body: impl Into<Body>) -> (StatusCode, Va
         .header(header::CONTENT_TYPE, "application/json")
         .body(body.into())
         .expect("request");
-    let (status, bytes, kind) = raw(app, request).await;
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null), kind)
+    send(app, request).await
 }
 
 async fn post_events(app: &Router, body: Value) -> (StatusCode, Value, String) {
     post(app, "/shop/api/events", body.to_string()).await
-}
-
-/// Percent-encodes a query value.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-fn ids(list: &Value) -> Vec<String> {
-    list["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i["id"].as_str().map(String::from))
-        .collect()
 }
 
 /// The shopper with the longest history.

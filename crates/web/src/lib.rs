@@ -4,8 +4,9 @@
 //! This crate only holds and looks up the files; the server crate serves them and the JSON
 //! endpoints they call. The pages are plain ES modules (no framework, no bundler), so that the
 //! binary carries everything they need and a page's first render is one HTML file and its
-//! scripts. Charts are drawn as SVG by `common/charts.js`; texts in Chinese and English come from
-//! `common/i18n.js`.
+//! scripts. Charts are drawn as SVG by `common/charts.js`; both sides build elements with
+//! `common/dom.js` and read API answers with `common/api.js`; texts in Chinese and English come
+//! from each side's `i18n.js`.
 
 mod files;
 

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{blocking, parse_id, RecordIssue, MAX_BATCH};
+use super::{blocking, cursor, limit, next_cursor, parse_id, RecordIssue, MAX_BATCH};
 use crate::problem::{Answer, Json, Path, Problem, Query};
 use crate::state::AppState;
 
@@ -94,22 +94,11 @@ pub async fn list_items(
     State(state): State<Arc<AppState>>,
     Query(page): Query<PageParams>,
 ) -> Answer<ItemPage> {
-    let limit = page.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(Problem::bad_request("`limit` must be 1 to 1000"));
-    }
-    let after = match page.cursor.as_deref() {
-        None | Some("") => None,
-        Some(c) => Some(c.parse::<u32>().map_err(|_| {
-            Problem::bad_request(
-                "`cursor` is not one this server gave; pass a page's `next_cursor`",
-            )
-        })?),
-    };
+    let limit = limit(page.limit, 100, 1000)?;
+    let after = cursor(page.cursor.as_deref())?;
     blocking(&state, move |s| {
         let rows = s.engine().store().list_items(after, limit).map_err(Problem::internal)?;
-        let next_cursor =
-            (rows.len() == limit).then(|| rows.last().map(|(i, _)| i.to_string())).flatten();
+        let next_cursor = next_cursor(&rows, limit, |(i, _)| *i);
         Ok(Json(ItemPage { items: rows.into_iter().map(|(_, item)| item).collect(), next_cursor }))
     })
     .await

@@ -37,17 +37,32 @@ pub async fn post_events(
     State(state): State<Arc<AppState>>,
     Json(body): Json<Value>,
 ) -> Answer<Ingested> {
-    let documents = match body {
-        Value::Object(mut object) if object.contains_key("events") => match object.remove("events")
-        {
-            Some(Value::Array(events)) => events,
-            _ => return Err(Problem::bad_request("`events` must be an array of event objects")),
-        },
-        Value::Object(object) => vec![Value::Object(object)],
-        _ => return Err(Problem::bad_request("send one event object or `{\"events\": [...]}`")),
-    };
+    let documents = documents(body)?;
     check_size(documents.len())?;
     let (events, errors) = build_all(documents, event_from_json);
+    ingest(&state, events, errors).await
+}
+
+/// The event documents of a body: one event object, or the array of `{"events": [...]}`.
+pub(crate) fn documents(body: Value) -> Result<Vec<Value>, Problem> {
+    match body {
+        Value::Object(mut object) if object.contains_key("events") => match object.remove("events")
+        {
+            Some(Value::Array(events)) => Ok(events),
+            _ => Err(Problem::bad_request("`events` must be an array of event objects")),
+        },
+        Value::Object(object) => Ok(vec![Value::Object(object)]),
+        _ => Err(Problem::bad_request("send one event object or `{\"events\": [...]}`")),
+    }
+}
+
+/// Stores the events read from a request, `errors` being the documents refused: a 400 when no
+/// event is left, else the report. Events stored now join their actors' live histories.
+pub(crate) async fn ingest(
+    state: &AppState,
+    events: Vec<Event>,
+    errors: Vec<RecordIssue>,
+) -> Answer<Ingested> {
     if events.is_empty() {
         return Err(Problem::bad_request("no event in the request could be read; see `errors`")
             .with_errors(serde_json::to_value(&errors).unwrap_or_default()));
@@ -59,7 +74,7 @@ pub async fn post_events(
     // Only events stored now join the live histories: a retry must not count twice.
     let fresh: Vec<Event> =
         events.into_iter().zip(&stored).filter(|(_, &s)| s).map(|(e, _)| e).collect();
-    remember(&state, &fresh);
+    remember(state, &fresh);
     Ok(Json(Ingested { accepted, duplicates: stored.len() as u64 - accepted, errors }))
 }
 

@@ -163,6 +163,39 @@ pub(crate) fn parse_id(field: &str, text: &str) -> Result<ExternalId, Problem> {
     ExternalId::parse(text).map_err(|e| Problem::bad_request(format!("`{field}`: {e}")))
 }
 
+/// A page size: `default` when absent, else 1 to `max` or a 400.
+pub(crate) fn limit(given: Option<usize>, default: usize, max: usize) -> Result<usize, Problem> {
+    let limit = given.unwrap_or(default);
+    if (1..=max).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(Problem::bad_request(format!("`limit` must be 1 to {max}")))
+    }
+}
+
+/// Where a page starts: after the store index a previous page's `next_cursor` named, or at the
+/// beginning when there is none; anything else is a 400.
+pub(crate) fn cursor(given: Option<&str>) -> Result<Option<u32>, Problem> {
+    match given {
+        None | Some("") => Ok(None),
+        Some(c) => c.parse::<u32>().map(Some).map_err(|_| {
+            Problem::bad_request(
+                "`cursor` is not one this server gave; pass a page's `next_cursor`",
+            )
+        }),
+    }
+}
+
+/// The `next_cursor` of a page of `rows` asked for `limit` at most: the last row's store index
+/// while the page is full, `None` on the last page.
+pub(crate) fn next_cursor<T>(
+    rows: &[T],
+    limit: usize,
+    index: impl FnOnce(&T) -> u32,
+) -> Option<String> {
+    (rows.len() == limit).then(|| rows.last().map(|row| index(row).to_string())).flatten()
+}
+
 impl From<aisle_engine::Error> for Problem {
     fn from(error: aisle_engine::Error) -> Self {
         Problem::internal(error)

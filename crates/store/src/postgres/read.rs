@@ -11,7 +11,7 @@ use aisle_domain::{
 use postgres::binary_copy::BinaryCopyOutIter;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::Type;
-use postgres::{Client, GenericClient, IsolationLevel};
+use postgres::{Client, GenericClient, IsolationLevel, Transaction};
 use serde::de::DeserializeOwned;
 
 use super::write::ERASED_USERS;
@@ -143,19 +143,24 @@ fn next_index(client: &mut impl GenericClient, table: &str) -> Result<u64> {
     Ok(n as u64)
 }
 
-pub(super) fn counts(client: &mut Client) -> Result<Counts> {
-    let mut tx = client
+/// A read-only transaction on one snapshot, so every read in it sees the same rows.
+pub(super) fn snapshot(client: &mut Client) -> Result<Transaction<'_>> {
+    client
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()
-        .map_err(pg_error)?;
+        .map_err(pg_error)
+}
+
+pub(super) fn counts(client: &mut Client) -> Result<Counts> {
+    let mut tx = snapshot(client)?;
     let mut by_kind = BTreeMap::new();
     for r in tx.query("SELECT kind, n FROM event_counts WHERE n > 0", &[]).map_err(pg_error)? {
         let kind = stored::kind(i64::from(r.get::<_, i16>(0)))?;
         by_kind.insert(kind.as_str().to_string(), r.get::<_, i64>(1) as u64);
     }
-    let count = |tx: &mut postgres::Transaction<'_>, table: &str| -> Result<u64> {
+    let count = |tx: &mut Transaction<'_>, table: &str| -> Result<u64> {
         let n: i64 =
             tx.query_one(&format!("SELECT count(*) FROM {table}"), &[]).map_err(pg_error)?.get(0);
         Ok(n as u64)
@@ -180,12 +185,7 @@ pub(super) fn interaction_matrix(
     client: &mut Client,
     options: &MatrixOptions,
 ) -> Result<InteractionMatrix> {
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .map_err(pg_error)?;
+    let mut tx = snapshot(client)?;
     let n_users = u32::try_from(next_index(&mut tx, "users")?)
         .map_err(|_| Error::Database("more than 2^32 users".into()))?;
     let n_items = next_index(&mut tx, "items")? as usize;

@@ -7,9 +7,10 @@
 use std::collections::BTreeMap;
 
 use aisle_domain::{Item, Timestamp};
-use postgres::{Client, IsolationLevel};
+use postgres::Client;
 
 use super::pg_error;
+use super::read::snapshot;
 use crate::api::{Activity, DayCount, UserSummary, DAY_MILLIS};
 use crate::error::Result;
 use crate::stored;
@@ -36,12 +37,7 @@ pub(super) fn activity(
     until: Timestamp,
 ) -> Result<Activity> {
     // One snapshot, so both aggregates see the same events.
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .map_err(pg_error)?;
+    let mut tx = snapshot(client)?;
     let (since, until) = (since.millis(), until.millis());
     let rows = tx
         .query(

@@ -1,21 +1,10 @@
 // DOM and API helpers shared by the dashboard's pages.
 
+import { ApiError, answer } from "../common/api.js";
+import { h } from "../common/dom.js";
 import { t } from "./i18n.js";
 
-/** An element: h("a", {href: "#/x"}, "text", child...). Text is always set as text, never HTML. */
-export function h(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
+export { ApiError, h };
 
 /** A table of rows (arrays of cells) under `headers`. */
 export function table(headers, rows) {
@@ -33,13 +22,6 @@ export function key() {
   return localStorage.getItem("aisle.adminKey") ?? "";
 }
 
-export class ApiError extends Error {
-  constructor(status, detail) {
-    super(detail);
-    this.status = status;
-  }
-}
-
 /** Calls the API with the admin key; a problem+json answer becomes an ApiError with its detail. */
 export async function api(path, { method = "GET", body, raw } = {}) {
   const headers = { Authorization: `Bearer ${key()}` };
@@ -51,11 +33,7 @@ export async function api(path, { method = "GET", body, raw } = {}) {
   }
   const response = await fetch(path, { method, headers, body: payload });
   if (response.status === 204) return null;
-  const text = await response.text();
-  let value = null;
-  try { value = text ? JSON.parse(text) : null; } catch { value = null; }
-  if (!response.ok) throw new ApiError(response.status, value?.detail ?? `${response.status} ${response.statusText}`);
-  return value;
+  return answer(response);
 }
 
 export function when(text) {

@@ -2,15 +2,12 @@
 // anonymous session), and the events the pages send. Nothing is cached: every page asks again,
 // so an event shows in the next page's recommendations.
 
+import { ApiError, answer } from "../common/api.js";
+
+export { ApiError };
+
 const SHOPPER = "aisle.shop.shopper";
 const SESSION = "aisle.shop.session";
-
-export class ApiError extends Error {
-  constructor(status, detail) {
-    super(detail);
-    this.status = status;
-  }
-}
 
 const pending = new Set();
 
@@ -24,14 +21,6 @@ function track(promise) {
 /** Resolves once every request the page started has finished. */
 export async function settled() {
   while (pending.size > 0) await Promise.allSettled([...pending]);
-}
-
-async function answer(response) {
-  const text = await response.text();
-  let value = null;
-  try { value = text ? JSON.parse(text) : null; } catch { value = null; }
-  if (!response.ok) throw new ApiError(response.status, value?.detail ?? `${response.status} ${response.statusText}`);
-  return value;
 }
 
 /** GET a /shop/api path; a problem answer becomes an ApiError with its detail. */

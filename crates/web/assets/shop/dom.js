@@ -1,21 +1,9 @@
 // Small DOM helpers: elements built with text (never HTML strings), prices, placeholders.
 
+import { h } from "../common/dom.js";
 import { t, language } from "./i18n.js";
 
-/** An element: h("a", {href: "/shop"}, "text", child...). Text is always set as text, never HTML. */
-export function h(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
+export { h };
 
 /** A price in its currency, in the page's language. */
 export function money(amount, currency) {

@@ -7,9 +7,8 @@ use aisle_domain::{Actor, Event, Item};
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
-use super::limit;
 use crate::problem::{Answer, Json, Path, Problem, Query};
-use crate::routes::{blocking, parse_id};
+use crate::routes::{blocking, cursor, limit, next_cursor, parse_id};
 use crate::state::AppState;
 
 /// Longest search text.
@@ -89,20 +88,12 @@ pub async fn users(
 ) -> Answer<UserPage> {
     let limit = limit(params.limit, 100, 1000)?;
     let text = search_text(params.q)?;
-    let after = match params.cursor.as_deref() {
-        None | Some("") => None,
-        Some(c) => Some(c.parse::<u32>().map_err(|_| {
-            Problem::bad_request(
-                "`cursor` is not one this server gave; pass a page's `next_cursor`",
-            )
-        })?),
-    };
+    let after = cursor(params.cursor.as_deref())?;
     blocking(&state, move |s| {
         let matching = (!text.is_empty()).then_some(text.as_str());
         let rows =
             s.engine().store().list_users(after, limit, matching).map_err(Problem::internal)?;
-        let next_cursor =
-            (rows.len() == limit).then(|| rows.last().map(|u| u.index.to_string())).flatten();
+        let next_cursor = next_cursor(&rows, limit, |u| u.index);
         let users = rows
             .into_iter()
             .map(|u| UserRow { id: u.id.as_str().to_string(), events: u.events })

@@ -80,13 +80,3 @@ fn unread_body(rejection: axum::extract::rejection::BytesRejection) -> crate::Pr
         crate::Problem::new(status, format!("cannot read the body: {}", rejection.body_text()))
     }
 }
-
-/// A `limit` parameter: `default` when absent, else within `1..=max`.
-fn limit(given: Option<usize>, default: usize, max: usize) -> Result<usize, crate::Problem> {
-    let limit = given.unwrap_or(default);
-    if (1..=max).contains(&limit) {
-        Ok(limit)
-    } else {
-        Err(crate::Problem::bad_request(format!("`limit` must be 1 to {max}")))
-    }
-}

@@ -9,15 +9,14 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use aisle_domain::{Actor, Event, EventKind, ExternalId};
+use aisle_domain::{Event, EventKind, ExternalId};
 use aisle_ingest::generic::event_from_json;
 use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::live::Who;
 use crate::problem::{Answer, Json, Problem};
-use crate::routes::events::Ingested;
+use crate::routes::events::{documents, ingest, Ingested};
 use crate::routes::{blocking, RecordIssue};
 use crate::state::{AppState, RECOMMENDATION_REFERRER};
 
@@ -65,15 +64,7 @@ pub(crate) async fn post_events(
     State(state): State<Arc<AppState>>,
     Json(body): Json<Value>,
 ) -> Answer<Ingested> {
-    let documents = match body {
-        Value::Object(mut object) if object.contains_key("events") => match object.remove("events")
-        {
-            Some(Value::Array(events)) => events,
-            _ => return Err(Problem::bad_request("`events` must be an array of event objects")),
-        },
-        Value::Object(object) => vec![Value::Object(object)],
-        _ => return Err(Problem::bad_request("send one event object or `{\"events\": [...]}`")),
-    };
+    let documents = documents(body)?;
     if documents.len() > MAX_EVENTS {
         return Err(Problem::bad_request(format!(
             "the storefront sends at most {MAX_EVENTS} events at a time; this request has {}",
@@ -105,27 +96,7 @@ pub(crate) async fn post_events(
     }));
     errors.sort_by_key(|issue| issue.index);
     let events: Vec<Event> = events.into_iter().map(|(_, event)| event).collect();
-    if events.is_empty() {
-        return Err(Problem::bad_request("no event in the request could be read; see `errors`")
-            .with_errors(serde_json::to_value(&errors).unwrap_or_default()));
-    }
-    let stored = state.ingest.submit(events.clone()).await.map_err(Problem::internal)?;
-    let accepted = stored.iter().filter(|&&s| s).count() as u64;
-    metrics::counter!("aisle_events_ingested_total").increment(accepted);
-    state.count_accepted(&events, &stored);
-    // Only events stored now join the live histories: a retry must not count twice.
-    if let Some(feed) = state.feed.load_full() {
-        for (event, _) in events.iter().zip(&stored).filter(|(_, &s)| s) {
-            let Some((item, weight, millis)) = feed.interaction(event) else { continue };
-            match &event.actor {
-                Actor::User(user) => state.live.record(Who::User, user, item, weight, millis),
-                Actor::Session(session) => {
-                    state.live.record(Who::Session, session, item, weight, millis)
-                }
-            }
-        }
-    }
-    Ok(Json(Ingested { accepted, duplicates: stored.len() as u64 - accepted, errors }))
+    ingest(&state, events, errors).await
 }
 
 /// One event document, checked; `Err((field, reason))` when it cannot be stored.

@@ -1,10 +1,8 @@
 //! The storefront's browsing pages as JSON: shoppers to browse as, home, the category tree and
 //! a category. Each ranks for the shopper named by `user_id` or `session_id`.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
-use aisle_domain::ExternalId;
 use aisle_engine::{History, Snapshot};
 use axum::extract::State;
 use axum::Extension;
@@ -43,29 +41,18 @@ pub(crate) async fn shoppers(
 
 const SHOPPERS: usize = 20;
 
-/// The store lists no shoppers by activity, but reviews name their writers: the reviewers of
-/// the most popular items are shoppers with a history. Ranked by their rows in the snapshot.
+/// Shoppers to offer: the first thousand users the store lists (a page, not a scan of all),
+/// ranked by the length of their history in the snapshot.
+const CANDIDATES: usize = 1_000;
+
 fn find_shoppers(state: &AppState, feed: &Snapshot) -> Result<Vec<ShopperView>, Problem> {
-    let store = state.engine().store();
-    let mut candidates: Vec<ExternalId> = Vec::new();
-    let mut known = HashSet::new();
-    for (item, _) in feed.popular_ranking().best(500, &[]) {
-        let Some(id) = feed.item_id(item) else { continue };
-        for review in store.reviews_of_item(id).map_err(Problem::internal)? {
-            if let Some(user) = review.user.filter(|u| known.insert(u.clone())) {
-                candidates.push(user);
-            }
-        }
-        if candidates.len() >= 10 * SHOPPERS {
-            break;
-        }
-    }
+    let listed =
+        state.engine().store().list_users(None, CANDIDATES, None).map_err(Problem::internal)?;
     let mut shoppers = Vec::new();
-    for user in candidates {
-        let row = state.user_index(&user)?;
-        let history = feed.stored_history(row).items.len();
+    for user in listed {
+        let history = feed.stored_history(Some(user.index)).items.len();
         if history > 0 {
-            shoppers.push(ShopperView { id: user.to_string(), history });
+            shoppers.push(ShopperView { id: user.id.to_string(), history });
         }
     }
     shoppers.sort_by(|a, b| b.history.cmp(&a.history).then_with(|| a.id.cmp(&b.id)));
