@@ -4,6 +4,7 @@
 //   - follows a shopper through the storefront (product page, add to cart, checkout) and checks
 //     that the home recommendations changed afterwards;
 //   - renders the storefront at phone width, with no horizontal scrolling;
+//   - audits pages with axe-core for WCAG 2 A/AA violations (contrast, names, labels);
 //   - fails on any console error or uncaught exception.
 // Screenshots go to e2e/artifacts/ (and to docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 //   AISLE_BIN=target/debug/aisle node e2e/run.mjs
@@ -14,7 +15,10 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -61,6 +65,16 @@ function watchErrors(page, errors) {
   });
 }
 
+/** WCAG 2 A and AA checks (contrast, names, labels, landmarks) by axe-core, injected from disk. */
+async function audit(page, where) {
+  await page.addScriptTag({ path: axePath });
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0]?.target.join(" ")}`);
+  });
+  assert.deepEqual(found, [], `accessibility violations on ${where}`);
+}
+
 async function shot(page, name) {
   const path = join(artifacts, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
@@ -87,6 +101,7 @@ async function dashboard(browser, key) {
   assert.ok(events >= 10_000, `the overview counts the demo's events, got ${events}`);
   assert.ok(await page.locator("svg.chart polyline").count() > 0, "events per day are charted");
   await shot(page, "dashboard");
+  await audit(page, "the dashboard's overview");
 
   // Keyboard: Tab alone reaches the navigation, and the focused element shows a focus ring.
   const reached = [];
@@ -107,6 +122,7 @@ async function dashboard(browser, key) {
   await page.getByTestId("retrain-popular").click();
   await page.waitForFunction(() => /popular v\d+/.test(document.querySelector('[data-testid="training-status"]')?.textContent ?? ""), null, { timeout: 120_000 });
   await shot(page, "dashboard-models");
+  await audit(page, "the models page");
 
   await page.getByTestId("nav-users").click();
   await page.getByTestId("user-link").first().click();
@@ -147,12 +163,16 @@ async function storefront(browser) {
   const before = await recIds(page);
   assert.ok(before.length > 0, "a shopper's home page has recommendations");
   await shot(page, "storefront");
+  await audit(page, "the storefront's home page");
 
   await page.getByTestId("rec-item").first().locator("a").first().click();
+  await page.getByTestId("add-to-cart").waitFor();
+  await audit(page, "a product page");
   await page.getByTestId("add-to-cart").click();
   await page.getByTestId("cart-link").click();
   await page.getByTestId("checkout").click();
   await page.getByTestId("order-confirmation").waitFor();
+  await audit(page, "the order confirmation");
 
   let after = before;
   for (let attempt = 0; attempt < 10 && JSON.stringify(after) === JSON.stringify(before); attempt++) {
