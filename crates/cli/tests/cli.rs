@@ -195,11 +195,11 @@ fn an_empty_file_is_an_error_that_names_it() {
 fn demo_creates_a_shop_then_reopens_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("demo");
-    let out = aisle(&data, &["demo", "--events", "2000", "--no-serve"]);
+    let out = aisle(&data, &["demo", "--events", "2000", "--no-serve", "--no-model"]);
     assert!(out.status.success(), "{}", text(&out));
     let first = stats(&data);
     assert!(first["events"].as_u64().unwrap_or(0) > 1_000);
-    let again = aisle(&data, &["demo", "--events", "2000", "--no-serve"]);
+    let again = aisle(&data, &["demo", "--events", "2000", "--no-serve", "--no-model"]);
     assert!(text(&again).contains("already holds a shop"), "{}", text(&again));
     assert_eq!(stats(&data), first);
 }

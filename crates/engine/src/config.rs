@@ -113,6 +113,24 @@ impl Default for ServerConfig {
     }
 }
 
+/// `[search]`: product search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Use sentence embeddings when a model is installed (semantic and hybrid search).
+    pub semantic: bool,
+    /// The embedding model: a Hugging Face BERT-family directory (config.json, tokenizer.json,
+    /// model.safetensors); default `<data-dir>/embedding-model`, where `aisle models install`
+    /// puts all-MiniLM-L6-v2.
+    pub model_dir: Option<PathBuf>,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self { semantic: true, model_dir: None }
+    }
+}
+
 /// Everything Aisle can be told.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -131,6 +149,8 @@ pub struct Config {
     pub training: TrainingConfig,
     /// `[server]`.
     pub server: ServerConfig,
+    /// `[search]`.
+    pub search: SearchConfig,
 }
 
 impl Default for Config {
@@ -143,13 +163,15 @@ impl Default for Config {
             weights: EventWeights::default(),
             training: TrainingConfig::default(),
             server: ServerConfig::default(),
+            search: SearchConfig::default(),
         }
     }
 }
 
 /// Keys whose default is absent, so the defaults' table cannot show they exist or their type;
 /// `true` marks text keys.
-const OPTIONAL_KEYS: [(&[&str], bool); 3] = [
+const OPTIONAL_KEYS: [(&[&str], bool); 4] = [
+    (&["search", "model_dir"], true),
     (&["store", "postgres_url"], true),
     (&["store", "postgres_schema"], true),
     (&["weights", "half_life_days"], false),

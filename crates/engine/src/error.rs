@@ -21,6 +21,9 @@ pub enum Error {
     /// An evaluation could not run.
     #[error(transparent)]
     Eval(#[from] aisle_eval::Error),
+    /// Search failed (its index, its settings or its model).
+    #[error(transparent)]
+    Search(#[from] aisle_search::Error),
     /// The demo generator refused its settings.
     #[error(transparent)]
     Generate(#[from] aisle_shopgen::Error),

@@ -20,6 +20,7 @@ mod generate;
 mod import;
 mod inventory;
 mod matrix;
+mod product_search;
 mod progress;
 mod recommendations;
 mod serving;
@@ -29,16 +30,21 @@ mod training_set;
 
 pub use aisle_ingest::Format;
 pub use aisle_recommend::{FitProgress, MODEL_NAMES};
+/// Product search's types (requests, results, settings, the index), as the binaries use them.
+pub use aisle_search as search;
 /// Totals of what the store did over the transactions of one job.
 pub use aisle_store::WriteReport as Written;
 pub use aisle_store::{Activity, DayCount, UserSummary, DAY_MILLIS};
-pub use config::{Config, ImportConfig, ServerConfig, StoreBackend, StoreConfig, TrainingConfig};
+pub use config::{
+    Config, ImportConfig, SearchConfig, ServerConfig, StoreBackend, StoreConfig, TrainingConfig,
+};
 pub use error::{Error, Result};
 pub use evaluation::{default_search, EvalOutcome, EvalRequest};
 pub use generate::{GenerateOptions, GenerateReport};
 pub use import::{read_rejects, ImportOptions, ImportReport, RejectedRow};
 pub use inventory::{ModelSummary, StoredReport, VersionSummary};
 pub use matrix::{MatrixReport, MatrixRequest};
+pub use product_search::{default_model_dir, ModelInfo, OpenedSearch, SemanticState, SyncReport};
 pub use progress::Progress;
 pub use recommendations::{RecommendReport, Recommendation};
 pub use serving::{History, Ranking, Snapshot};

@@ -17,6 +17,7 @@ mod metrics;
 pub mod openapi;
 mod problem;
 pub mod routes;
+mod search;
 mod state;
 
 use std::net::SocketAddr;

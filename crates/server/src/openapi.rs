@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::dashboard::{browse, imports, models, overview, settings, training};
-use crate::routes::{admin, catalog, events, health, recommendations, RecordIssue};
+use crate::routes::{admin, catalog, events, health, recommendations, search, RecordIssue};
 use crate::state::AppState;
 
 /// The API description.
@@ -28,6 +28,8 @@ use crate::state::AppState;
         recommendations::user_feed, recommendations::session_feed, recommendations::similar,
         recommendations::bought_together,
         recommendations::popular, recommendations::trending, recommendations::rerank,
+        search::search, search::suggest, search::status, search::get_settings,
+        search::put_settings,
         admin::train, admin::reload, admin::get_merchandising, admin::put_merchandising,
         overview::overview, models::models, models::reports, training::status, training::start,
         imports::start, imports::status, browse::search_items, browse::users,
@@ -38,6 +40,7 @@ use crate::state::AppState;
     modifiers(&BearerKeys),
     tags(
         (name = "recommendations", description = "read scope"),
+        (name = "search", description = "read scope (settings and status: admin scope)"),
         (name = "events", description = "write scope"),
         (name = "catalog", description = "admin scope"),
         (name = "users", description = "admin scope"),

@@ -44,6 +44,8 @@ pub struct AppState {
     /// Purchases of recommended items (kind `purchase`, `referrer` `recommendation`) since the
     /// server started.
     pub(crate) recommendation_purchases: std::sync::atomic::AtomicU64,
+    /// Product search.
+    pub(crate) search: crate::search::SearchState,
 }
 
 impl AppState {
@@ -73,8 +75,10 @@ impl AppState {
             recommendations_shown: Default::default(),
             recommendation_clicks: Default::default(),
             recommendation_purchases: Default::default(),
+            search: Default::default(),
         });
         state.reload();
+        crate::search::start(&state);
         Ok(state)
     }
 
@@ -125,6 +129,9 @@ impl AppState {
             }
         }
         self.live.forget_before(mark);
+        if let Some(index) = self.search.index() {
+            crate::search::refresh_popularity(self, index);
+        }
         problems
     }
 
@@ -186,6 +193,12 @@ impl AppState {
     /// Whether no API key exists yet.
     pub fn keys_is_empty(&self) -> bool {
         self.keys.list().is_empty()
+    }
+
+    /// Waits until the search index has opened (or failed to), at most `timeout`; whether it is
+    /// open. For tests and tools that search right after starting a server.
+    pub fn wait_for_search(&self, timeout: std::time::Duration) -> bool {
+        self.search.wait_opened(timeout)
     }
 
     /// Whether retraining is running.

@@ -170,8 +170,8 @@ async fn bad_input_gets_a_problem_never_a_server_error() {
         ("/shop/api/items/%20x", StatusCode::BAD_REQUEST),
         ("/shop/api/items/never-listed", StatusCode::NOT_FOUND),
         ("/shop/api/items/sku-000001?n=-1", StatusCode::BAD_REQUEST),
-        ("/shop/api/search", StatusCode::BAD_REQUEST),
-        ("/shop/api/search?q=%20%20", StatusCode::BAD_REQUEST),
+        ("/shop/api/search?q=shoes&sort=cheapest", StatusCode::BAD_REQUEST),
+        ("/shop/api/search?q=shoes&n=0", StatusCode::BAD_REQUEST),
         ("/shop/api/nowhere", StatusCode::NOT_FOUND),
         ("/shop/api", StatusCode::NOT_FOUND),
         ("/shop/api/", StatusCode::NOT_FOUND),
@@ -182,7 +182,7 @@ async fn bad_input_gets_a_problem_never_a_server_error() {
         assert_eq!(kind, "application/problem+json", "{uri}");
         assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()), "{uri}: {body}");
     }
-    let long = format!("/shop/api/search?q={}", "x".repeat(201));
+    let long = format!("/shop/api/search?q={}", "x".repeat(1_001));
     assert_eq!(get(&shop.app, &long).await.0, StatusCode::BAD_REQUEST);
     let event = |extra: Value| {
         let mut event = json!({"user_id": "u-000001", "item_id": "sku-000001", "kind": "view"});
@@ -333,11 +333,12 @@ async fn a_category_page_holds_only_its_subtree_and_search_finds_a_title_word() 
             format!("{} {} {}", item["title"], item["brand"], item["categories"]).to_lowercase();
         assert!(text.contains(&word), "{text} lacks {word}");
     }
-    // Two words must both match; case does not matter.
+    // Case does not matter; when not every word matches, items matching some of them follow,
+    // as in Meilisearch, so a stray word does not empty the page.
     let both =
         format!("/shop/api/search?q={}", encode(&format!("{} zzzz-nothing", word.to_uppercase())));
-    let (_, none, _) = get(&shop.app, &both).await;
-    assert_eq!(none["total"], 0, "{none}");
+    let (_, some, _) = get(&shop.app, &both).await;
+    assert_eq!(some["total"], found["total"], "{some}");
 }
 
 #[tokio::test]

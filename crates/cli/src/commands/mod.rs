@@ -4,6 +4,7 @@ mod data;
 mod demo;
 mod matrix;
 mod models;
+pub(crate) mod search;
 mod serve;
 
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => models::eval(&open(&config)?, args),
         Command::Serve(args) => serve::serve(open(&config)?, args),
         Command::Keys(args) => serve::keys(&config, args),
+        Command::Search(args) => search::search(&open(&config)?, args),
+        Command::Models(args) => search::models(&open(&config)?, args),
     }
 }
 

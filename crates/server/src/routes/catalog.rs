@@ -174,9 +174,15 @@ pub async fn delete_item(
 ) -> Result<StatusCode, Problem> {
     let id = parse_id("id", &id)?;
     let gone = id.clone();
-    let deleted =
-        blocking(&state, move |s| s.engine().store().delete_item(&id).map_err(Problem::internal))
-            .await?;
+    let deleted = blocking(&state, move |s| {
+        let index = s.engine().store().item_index(&id).map_err(Problem::internal)?;
+        let deleted = s.engine().store().delete_item(&id).map_err(Problem::internal)?;
+        if let (true, Some(index)) = (deleted, index) {
+            crate::search::item_removed(s, index);
+        }
+        Ok(deleted)
+    })
+    .await?;
     if !deleted {
         return Err(Problem::not_found(format!("no item {gone}")));
     }
@@ -325,7 +331,12 @@ async fn write(state: &Arc<AppState>, batch: Batch, errors: Vec<RecordIssue>) ->
         return Err(Problem::bad_request("no record in the batch could be read; see `errors`")
             .with_errors(serde_json::to_value(&errors).unwrap_or_default()));
     }
-    let report = blocking(state, move |s| Ok(s.engine().write(&batch)?)).await?;
+    let report = blocking(state, move |s| {
+        let report = s.engine().write(&batch)?;
+        crate::search::items_written(s, &batch.items);
+        Ok(report)
+    })
+    .await?;
     Ok(Json(Written {
         inserted: report.items_inserted + report.users_inserted,
         updated: report.items_updated + report.users_updated,

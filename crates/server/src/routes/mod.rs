@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod events;
 pub mod health;
 pub mod recommendations;
+pub mod search;
 pub mod storefront;
 pub mod web;
 
@@ -46,6 +47,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/items/{id}/bought-together", get(recommendations::bought_together))
         .route("/v1/popular", get(recommendations::popular))
         .route("/v1/trending", get(recommendations::trending))
+        .route("/v1/search", get(search::search))
+        .route("/v1/search/suggest", get(search::suggest))
         .route_layer(from_fn_with_state(state.clone(), auth::read));
     let write = Router::new()
         .route("/v1/events", post(events::post_events))
@@ -69,6 +72,8 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/v1/admin/merchandising",
             get(admin::get_merchandising).put(admin::put_merchandising),
         )
+        .route("/v1/search/status", get(search::status))
+        .route("/v1/search/settings", get(search::get_settings).put(search::put_settings))
         .merge(dashboard::admin_routes())
         .route_layer(from_fn_with_state(state.clone(), auth::admin));
     let max_body = state.engine().config().server.max_body_bytes;

@@ -55,6 +55,7 @@ pub fn shop_serving(configure: impl Fn(&mut Config), models: &[&str]) -> Shop {
     let key = |scope| ring.create(scope, "test").expect("key").0;
     let (read, write, admin) = (key(Scope::Read), key(Scope::Write), key(Scope::Admin));
     let state = AppState::new(engine).expect("state");
+    assert!(state.wait_for_search(std::time::Duration::from_secs(60)), "search index opens");
     Shop { _dir: dir, app: router(state.clone()), state, read, write, admin }
 }
 

@@ -23,9 +23,9 @@ export async function settled() {
   while (pending.size > 0) await Promise.allSettled([...pending]);
 }
 
-/** GET a /shop/api path; a problem answer becomes an ApiError with its detail. */
-export function api(path) {
-  return track(fetch(path, { cache: "no-store", headers: { Accept: "application/json" } }).then(answer));
+/** GET a /shop/api path; a problem answer becomes an ApiError with its detail. `signal` aborts. */
+export function api(path, { signal } = {}) {
+  return track(fetch(path, { cache: "no-store", headers: { Accept: "application/json" }, signal }).then(answer));
 }
 
 /** A random id (works without a secure context, unlike crypto.randomUUID). */

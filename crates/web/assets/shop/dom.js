@@ -1,18 +1,45 @@
-// Small DOM helpers: elements built with text (never HTML strings), prices, placeholders.
+// Small DOM helpers: elements built with text (never HTML strings), prices, placeholders, and
+// search highlights as text and <mark> elements.
 
 import { h } from "../common/dom.js";
 import { t, language } from "./i18n.js";
 
 export { h };
 
-/** A price in its currency, in the page's language. */
-export function money(amount, currency) {
+/** A price in its currency, in the page's language; `whole`: no cents when there are none. */
+export function money(amount, currency, { whole = false } = {}) {
   if (typeof amount !== "number") return t("noPrice");
   const locale = language() === "zh" ? "zh-CN" : "en";
+  const digits = whole && Number.isInteger(amount) ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {};
   try {
-    if (currency) return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount);
+    if (currency) return new Intl.NumberFormat(locale, { style: "currency", currency, ...digits }).format(amount);
   } catch { /* an unknown currency code: plain number below */ }
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2, ...digits }).format(amount);
+}
+
+const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'" };
+
+/** HTML-escaped text as plain text (`&amp;` becomes `&`), for a text node. */
+function unescapeHtml(text) {
+  return text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, (whole, dec, hex, name) => {
+    const code = dec ? Number(dec) : hex ? parseInt(hex, 16) : null;
+    if (code === null) return ENTITIES[name.toLowerCase()];
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+/**
+ * A highlight from the server ("Stride <mark>Running</mark> Shoes", the rest HTML-escaped) as
+ * text nodes and <mark> elements: only the literal tags are read, nothing is parsed as HTML.
+ */
+export function marked(highlight) {
+  const [before, ...parts] = highlight.split("<mark>");
+  const nodes = [unescapeHtml(before.replaceAll("</mark>", ""))];
+  for (const part of parts) {
+    const [inside, ...after] = part.split("</mark>");
+    nodes.push(h("mark", {}, unescapeHtml(inside)), unescapeHtml(after.join("")));
+  }
+  return nodes.filter((node) => node !== "");
 }
 
 function hue(text) {

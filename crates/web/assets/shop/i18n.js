@@ -25,6 +25,17 @@ const WORDS = {
     total: "Total", checkout: "Check out", placing: "Placing your order…", orderPlaced: "Thank you! Your order is placed.",
     orderNumber: "Order {id}", orderLines: "Items: {n}. Total: {total}.", continueShopping: "Continue shopping",
     forYourCart: "Goes well with your cart", fromRecommendation: "from a recommendation",
+    suggestions: "Suggestions", suggestionsCount: "{n} suggestions, use the up and down arrows to choose.",
+    "suggestionsCount.one": "1 suggestion, use the up and down arrows to choose.",
+    "kind.query": "Popular search", "kind.category": "Category", "kind.item": "Product",
+    searchPersonal: "Ranked for you.", filters: "Filters", activeFilters: "Filtered by", clearFilters: "Clear all",
+    removeFilter: "Remove the filter {name}", understood: "Understood as", understoodWords: "words: {text}",
+    sortLabel: "Sort by", "sort.relevance": "Best match", "sort.price_asc": "Price: low to high",
+    "sort.price_desc": "Price: high to low", "sort.newest": "Newest", "sort.popular": "Most popular",
+    "facet.category": "Category", "facet.brand": "Brand", "facet.price": "Price", "facet.colour": "Colour",
+    "facet.material": "Material", "facet.ingredient": "Ingredient", "facet.origin": "Origin", "facet.format": "Format",
+    "facet.size": "Size", facetValue: "{facet}: {value}", priceAtMost: "≤ {price}", priceAtLeast: "≥ {price}",
+    priceBetween: "{min} – {max}",
   },
   zh: {
     title: "Aisle 演示商店", skip: "跳到正文", loading: "加载中…",
@@ -48,6 +59,16 @@ const WORDS = {
     total: "合计", checkout: "结算", placing: "正在提交订单…", orderPlaced: "谢谢！订单已提交。",
     orderNumber: "订单号 {id}", orderLines: "共 {n} 件，合计 {total}。", continueShopping: "继续购物",
     forYourCart: "搭配购买", fromRecommendation: "来自推荐",
+    suggestions: "搜索建议", suggestionsCount: "{n} 条建议，用上下方向键选择。",
+    "kind.query": "热门搜索", "kind.category": "分类", "kind.item": "商品",
+    searchPersonal: "已按你的喜好排序。", filters: "筛选", activeFilters: "已选条件", clearFilters: "全部清除",
+    removeFilter: "移除筛选条件 {name}", understood: "已识别", understoodWords: "关键词：{text}",
+    sortLabel: "排序", "sort.relevance": "综合", "sort.price_asc": "价格从低到高",
+    "sort.price_desc": "价格从高到低", "sort.newest": "最新上架", "sort.popular": "最受欢迎",
+    "facet.category": "分类", "facet.brand": "品牌", "facet.price": "价格", "facet.colour": "颜色",
+    "facet.material": "材质", "facet.ingredient": "成分", "facet.origin": "产地", "facet.format": "装帧",
+    "facet.size": "尺码", facetValue: "{facet}：{value}", priceAtMost: "≤ {price}", priceAtLeast: "≥ {price}",
+    priceBetween: "{min} – {max}",
   },
 };
 
@@ -72,6 +93,11 @@ export function applyLanguage() {
 /** The `<html lang>` value of a language code. */
 export function htmlLang(lang) {
   return lang === "zh" ? "zh-CN" : "en";
+}
+
+/** Whether there are words for `key` (in English at least). */
+export function has(key) {
+  return key in WORDS.en;
 }
 
 export function t(key, values = {}) {

@@ -1,13 +1,14 @@
-// The demo storefront: a header (search, who is browsing, language, cart) and client-routed
-// pages under /shop. Each page module exports `render(route, {navigated})`, resolving to
-// {title, node}; the shell swaps the node in. Links are real links: a click on one inside the
-// shop is routed here, and a click on a product card records a `click` event.
+// The demo storefront: a header (search with suggestions, who is browsing, language, cart) and
+// client-routed pages under /shop. Each page module exports `render(route, {navigated})`,
+// resolving to {title, node}; the shell swaps the node in. Links are real links: a click on one
+// inside the shop is routed here, and a click on a product card records a `click` event.
 
 import { h, errorBox } from "./dom.js";
 import { t, language, setLanguage, applyLanguage, htmlLang } from "./i18n.js";
 import { api, shopper, setShopper, sessionId, context, record } from "./api.js";
 import * as cart from "./cart.js";
-import { onNavigate, navigate, current, searchUrl, categoryUrl } from "./router.js";
+import { onNavigate, navigate, current, searchUrl, categoryUrl, itemUrl } from "./router.js";
+import { autocomplete, closeSuggestions } from "./suggest.js";
 import * as home from "./pages/home.js";
 import * as category from "./pages/category.js";
 import * as item from "./pages/item.js";
@@ -42,6 +43,23 @@ function shopperSelect() {
   }, options);
 }
 
+/** Searches for `query`, recorded as the shopper's search. */
+function searchFor(query) {
+  record({ kind: "search", query, context: context("search") });
+  navigate(searchUrl(query));
+}
+
+/** A chosen suggestion: an item's page, or a search for the suggested words. */
+function pickSuggestion(input, suggestion) {
+  if (suggestion.kind === "item" && suggestion.id) {
+    input.value = "";
+    navigate(itemUrl(suggestion.id));
+  } else {
+    input.value = suggestion.text;
+    searchFor(suggestion.text);
+  }
+}
+
 function drawHeader() {
   const focused = document.activeElement?.closest?.("header")
     ? document.activeElement.getAttribute("data-testid") : null;
@@ -54,6 +72,7 @@ function drawHeader() {
     id: "q", type: "search", name: "q", value: query, placeholder: t("searchPlaceholder"),
     "data-testid": "search-input", autocomplete: "off", enterkeyhint: "search",
   });
+  const suggestions = autocomplete(input, (suggestion) => pickSuggestion(input, suggestion));
   header.replaceChildren(
     h("div", { class: "bar" },
       h("a", { class: "brand", href: "/shop", "data-testid": "home-link" }, t("title")),
@@ -61,13 +80,12 @@ function drawHeader() {
         class: "search", role: "search", "data-testid": "search-form",
         onsubmit: (event) => {
           event.preventDefault();
+          closeSuggestions();
           const q = input.value.trim();
-          if (!q) return;
-          record({ kind: "search", query: q, context: context("search") });
-          navigate(searchUrl(q));
+          if (q) searchFor(q);
         },
       },
-      h("label", { for: "q", class: "sr-only" }, t("searchLabel")), input,
+      h("label", { for: "q", class: "sr-only" }, t("searchLabel")), h("div", { class: "combo" }, input, suggestions),
       h("button", { type: "submit", "data-testid": "search-button" }, t("search"))),
       h("div", { class: "tools" },
         h("label", { for: "shopper" }, t("shopperLabel")), shopperSelect(),
@@ -87,8 +105,11 @@ function drawHeader() {
   if (typing !== null) input.focus();
 }
 
-/** Draws the current route; `navigated` is false when only the language or shopper changed. */
-async function render({ navigated = true, moveFocus = navigated } = {}) {
+/**
+ * Draws the current route; `navigated` is false when only the language or shopper changed, and
+ * `focus` a selector of what to focus on the new page instead of its heading.
+ */
+async function render({ navigated = true, moveFocus = navigated, focus } = {}) {
   applyLanguage();
   document.querySelector(".skip")?.replaceChildren(t("skip"));
   drawHeader();
@@ -105,7 +126,7 @@ async function render({ navigated = true, moveFocus = navigated } = {}) {
     if (ticket !== renders) return;
     document.title = shown.title === t("title") ? t("title") : `${shown.title} · ${t("title")}`;
     main.replaceChildren(shown.node);
-    if (moveFocus) main.querySelector("h1")?.focus();
+    if (moveFocus) (focus && main.querySelector(focus) || main.querySelector("h1"))?.focus();
   } catch (error) {
     if (ticket !== renders) return;
     document.title = t("title");

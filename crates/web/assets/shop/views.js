@@ -1,6 +1,6 @@
 // What several pages show: product cards, shelves of recommendations, breadcrumbs.
 
-import { h, money, picture } from "./dom.js";
+import { h, money, picture, marked } from "./dom.js";
 import { t } from "./i18n.js";
 import { itemUrl, categoryUrl } from "./router.js";
 
@@ -13,12 +13,12 @@ export function reasonText(reason) {
 /**
  * A product card. Every listing is ranked for the shopper, so each card is a recommendation:
  * `data-testid="rec-item"`, and its link carries the page it is on, which the click event and
- * the product page's events report.
+ * the product page's events report. A search result's title shows the words that matched.
  */
 export function card(item, page, { reasons = true } = {}) {
   return h("li", { class: "card", "data-testid": "rec-item", "data-item-id": item.id },
     h("a", { class: "card-link", href: itemUrl(item.id), "data-item-id": item.id, "data-rec-page": page },
-      picture(item), h("span", { class: "card-title" }, item.title)),
+      picture(item), h("span", { class: "card-title" }, item.highlight ? marked(item.highlight) : item.title)),
     item.brand ? h("p", { class: "card-brand" }, item.brand) : null,
     h("p", { class: "card-price" }, money(item.price, item.currency)),
     item.available === false ? h("p", { class: "card-stock" }, t("outOfStock")) : null,

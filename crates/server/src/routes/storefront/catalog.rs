@@ -47,8 +47,6 @@ impl Catalogs {
 pub(crate) struct Catalog {
     /// Top-level categories, each with its subtree.
     pub(crate) tree: Vec<Category>,
-    /// Lower-cased title, brand and categories of each item, by item index.
-    search_text: Vec<String>,
     /// The currency of the shop's prices, read from one priced item.
     pub(crate) currency: Option<String>,
     /// The shoppers to browse as, found on first use (store reads).
@@ -90,6 +88,9 @@ pub(crate) struct Card {
     /// Why it is recommended, for shelves of recommendations.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) reason: Option<Reason>,
+    /// The title with the words a search matched in `<mark>` (search results only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) highlight: Option<String>,
 }
 
 /// Why an item is recommended, for the page to say in its language.
@@ -135,19 +136,11 @@ pub(crate) struct Shelf {
 impl Catalog {
     fn build(state: &AppState, feed: &Snapshot) -> Result<Self, Problem> {
         let mut tree = Node::default();
-        let mut search_text = Vec::with_capacity(feed.n_items());
         let mut priced = None;
         for item in 0..feed.n_items() as u32 {
             let Some(text) = feed.item_text(item) else {
-                search_text.push(String::new());
                 continue;
             };
-            let mut words = format!("{} {}", text.title, text.brand.as_deref().unwrap_or(""));
-            for category in &text.categories {
-                words.push(' ');
-                words.push_str(category);
-            }
-            search_text.push(words.to_lowercase());
             if feed.is_hidden(item) || feed.item_id(item).is_none() {
                 continue;
             }
@@ -170,12 +163,7 @@ impl Catalog {
                 .map(|price| price.currency),
             None => None,
         };
-        Ok(Self {
-            tree: tree.into_categories(""),
-            search_text,
-            currency,
-            shoppers: OnceLock::new(),
-        })
+        Ok(Self { tree: tree.into_categories(""), currency, shoppers: OnceLock::new() })
     }
 
     /// The category at `path` (` > `-separated names, case-insensitive), with its ancestors
@@ -194,18 +182,6 @@ impl Catalog {
         Some((trail, found))
     }
 
-    /// Items whose title, brand or categories contain every word of `query`, case-insensitive.
-    pub(crate) fn matching(&self, feed: &Snapshot, words: &[String]) -> Vec<u32> {
-        (0..self.search_text.len() as u32)
-            .filter(|&item| {
-                let text = &self.search_text[item as usize];
-                !text.is_empty()
-                    && !feed.is_hidden(item)
-                    && words.iter().all(|w| text.contains(w.as_str()))
-            })
-            .collect()
-    }
-
     /// An item's card, from the snapshot (no store read); `None` for indexes without an id.
     pub(crate) fn card(&self, feed: &Snapshot, item: u32, reason: Option<Reason>) -> Option<Card> {
         let id = feed.item_id(item)?.to_string();
@@ -220,6 +196,7 @@ impl Catalog {
             currency: offer.price.and(self.currency.clone()),
             available: offer.available,
             reason,
+            highlight: None,
         })
     }
 }

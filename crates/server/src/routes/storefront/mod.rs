@@ -50,6 +50,7 @@ pub fn routes(state: &AppState) -> Router<Arc<AppState>> {
         .route("/shop/api/category", get(pages::category))
         .route("/shop/api/items/{id}", get(product::item))
         .route("/shop/api/search", get(search::search))
+        .route("/shop/api/suggest", get(search::suggest))
         .route(
             "/shop/api/events",
             post(events::post_events).layer(DefaultBodyLimit::max(MAX_EVENT_BODY)),
@@ -129,8 +130,6 @@ pub(crate) struct PageQuery {
     offset: Option<usize>,
     /// A category path, `A > B` (category page).
     pub(crate) path: Option<String>,
-    /// Search words (search page).
-    pub(crate) q: Option<String>,
 }
 
 impl PageQuery {
