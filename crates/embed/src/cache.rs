@@ -60,6 +60,11 @@ impl QueryCache {
         self.misses.load(Ordering::Relaxed)
     }
 
+    /// Forgets every query (the hit and miss counts stay).
+    pub fn clear(&self) {
+        self.lock().entries.clear();
+    }
+
     /// Queries held now.
     pub fn len(&self) -> usize {
         self.lock().entries.len()

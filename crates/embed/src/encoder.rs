@@ -168,15 +168,12 @@ impl Encoder {
         let Some(first) = scratch.first_mut() else {
             return;
         };
-        if threads < 2 {
+        if threads < 2 || tokens < PARALLEL_MIN_TOKENS {
             return self.bert.embed(&sequences, out, Par::Seq, first);
         }
         if sequences.len() == 1 {
-            // One text, a search query say: its products are split instead.
+            // One long text: its products are big enough to split.
             return self.bert.embed(&sequences, out, Par::rayon(threads), first);
-        }
-        if tokens < PARALLEL_MIN_TOKENS {
-            return self.bert.embed(&sequences, out, Par::Seq, first);
         }
         let dims = self.dims();
         let share_tokens = tokens.div_ceil(threads);

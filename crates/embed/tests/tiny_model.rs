@@ -221,9 +221,8 @@ fn query_cache_counts_hits_and_evicts_the_least_recently_used() {
     assert_eq!(&blue[..], &encoder.encode(&["blue"]).unwrap()[0][..]);
     assert!(cache.get_or_encode(&encoder, "blue").unwrap().1);
     assert!(!cache.get_or_encode(&encoder, "wok").unwrap().1);
-    // "blue" was used after "wok" was stored? No: "wok" is newer, so "blue" goes next...
+    // Using "blue" again makes "wok" the least recently used, so "shoes" evicts "wok".
     assert!(cache.get_or_encode(&encoder, "blue").unwrap().1);
-    // ...unless it was used since, as it just was: now "wok" is the oldest.
     assert!(!cache.get_or_encode(&encoder, "shoes").unwrap().1);
     assert_eq!(cache.len(), 2);
     assert!(cache.get_or_encode(&encoder, "blue").unwrap().1);

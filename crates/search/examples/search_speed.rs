@@ -50,6 +50,14 @@ fn main() {
 
     let lexical = latencies(&index, &queries, 0.0, false);
     report("lexical", &lexical);
+    if std::env::var_os("AISLE_SEARCH_SPEED_SLOWEST").is_some() {
+        let mut slowest: Vec<(f64, &String)> =
+            lexical.iter().copied().zip(queries.iter().cycle()).collect();
+        slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (ms, query) in slowest.iter().take(15) {
+            println!("  {ms:.2} ms  {query}");
+        }
+    }
     let mut json = serde_json::json!({
         "items": catalog.len(), "indexing_items_per_s": rate,
         "lexical_p50_ms": percentile(&lexical, 0.5), "lexical_p99_ms": percentile(&lexical, 0.99),
@@ -77,7 +85,22 @@ fn main() {
         // Cached: every query's embedding is already in the cache from the warm-up round.
         let cached = latencies(&index, &queries, 0.5, false);
         report("hybrid, query embedding cached", &cached);
-        // Not cached: each query gets text the cache has never seen (a suffix number).
+        slowest(&cached, &queries);
+        if std::env::var_os("AISLE_SEARCH_SPEED_SLOWEST").is_some() {
+            if let Some(semantic) = index.semantic() {
+                for query in ["hydrating serum", "Nimbus 背包", "running shoes"] {
+                    let (vector, _) = semantic.embed_query(query).expect("embed");
+                    let started = Instant::now();
+                    let found = semantic.nearest(&vector, 100, &|_| true);
+                    println!(
+                        "  nearest({query}): {} in {:.2} ms",
+                        found.len(),
+                        started.elapsed().as_secs_f64() * 1e3
+                    );
+                }
+            }
+        }
+        // Not cached: the cache is emptied before every query.
         let fresh = latencies(&index, &queries, 0.5, true);
         report("hybrid, query embedded per request", &fresh);
         json["hybrid_cached_p50_ms"] = percentile(&cached, 0.5).into();
@@ -99,17 +122,33 @@ fn latencies(index: &SearchIndex, queries: &[String], ratio: f32, fresh: bool) -
         index.search(&request(query), None).expect("warm-up");
     }
     let mut times = Vec::with_capacity(queries.len() * 3);
-    for round in 0..3 {
+    for _ in 0..3 {
         for query in queries {
-            let text =
-                if fresh { format!("{query} {round}{}", times.len()) } else { query.clone() };
+            if fresh {
+                if let Some(semantic) = index.semantic() {
+                    semantic.clear_query_cache();
+                }
+            }
             let started = Instant::now();
-            let results = index.search(&request(&text), None).expect("search");
+            let results = index.search(&request(query), None).expect("search");
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             std::hint::black_box(results);
         }
     }
     times
+}
+
+/// With `AISLE_SEARCH_SPEED_SLOWEST` set, the slowest queries (to see what a tail is made of).
+fn slowest(times: &[f64], queries: &[String]) {
+    if std::env::var_os("AISLE_SEARCH_SPEED_SLOWEST").is_none() {
+        return;
+    }
+    let mut slowest: Vec<(f64, &String)> =
+        times.iter().copied().zip(queries.iter().cycle()).collect();
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (ms, query) in slowest.iter().take(10) {
+        println!("  {ms:.2} ms  {query}");
+    }
 }
 
 fn percentile(times: &[f64], p: f64) -> f64 {

@@ -18,59 +18,83 @@ pub const BUILT_IN: [&str; 3] = ["category", "brand", "price"];
 /// `items`.
 pub fn count<'a>(items: impl Iterator<Item = &'a ItemFacts>, wanted: Option<&[String]>) -> Facets {
     let wants = |name: &str| wanted.is_none_or(|w| w.iter().any(|n| n == name));
-    let mut counts: HashMap<String, HashMap<String, u64>> = HashMap::new();
-    let mut bump = |facet: &str, value: &str| {
-        *counts.entry(facet.to_string()).or_default().entry(value.to_string()).or_default() += 1;
-    };
+    let (categories, brands, prices) = (wants("category"), wants("brand"), wants("price"));
+    // Keys borrow from the catalog and price bands are counted by number: a broad query counts
+    // facets over tens of thousands of items, and a string per item and facet would dominate.
+    let mut counts: HashMap<&str, HashMap<&str, u64>> = HashMap::new();
+    let mut bands: HashMap<u32, u64> = HashMap::new();
     for item in items {
-        if wants("category") {
+        if categories {
+            let facet = counts.entry("category").or_default();
             for category in &item.categories {
-                bump("category", category);
+                *facet.entry(category.as_str()).or_default() += 1;
             }
         }
-        if wants("brand") {
+        if brands {
             if let Some(brand) = &item.brand {
-                bump("brand", brand);
+                *counts.entry("brand").or_default().entry(brand.as_str()).or_default() += 1;
             }
         }
-        if wants("price") {
+        if prices {
             if let Some(price) = item.price {
-                bump("price", &price_band(price));
+                *bands.entry(band_number(price)).or_default() += 1;
             }
         }
         for (key, values) in &item.attributes {
             if BUILT_IN.contains(&key.as_str()) || !wants(key) {
                 continue;
             }
+            let facet = counts.entry(key.as_str()).or_default();
             for value in values {
-                bump(key, value);
+                *facet.entry(value.as_str()).or_default() += 1;
             }
         }
     }
-    counts
+    let mut out: Facets = counts
         .into_iter()
         .map(|(facet, values)| {
-            let mut values: Vec<(String, u64)> = values.into_iter().collect();
-            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            values.truncate(MAX_VALUES);
-            (facet, values.into_iter().collect())
+            let values = values.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
+            (facet.to_string(), most_frequent(values))
         })
-        .collect()
+        .collect();
+    if !bands.is_empty() {
+        let values = bands.into_iter().map(|(band, n)| (band_label(band), n)).collect();
+        out.insert("price".into(), most_frequent(values));
+    }
+    out
+}
+
+fn most_frequent(mut values: Vec<(String, u64)>) -> BTreeMap<String, u64> {
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    values.truncate(MAX_VALUES);
+    values.into_iter().collect()
+}
+
+/// The band of a price on the 1-2-5 scale, numbered from 0 ("0-1").
+fn band_number(price: f64) -> u32 {
+    let (mut high, mut band) = (1.0, 0u32);
+    let steps = [2.0, 2.5, 2.0];
+    while price >= high && high < 1e9 {
+        high *= steps[band as usize % 3];
+        band += 1;
+    }
+    band
+}
+
+fn band_label(band: u32) -> String {
+    let steps = [2.0, 2.5, 2.0];
+    let (mut low, mut high) = (0.0f64, 1.0f64);
+    for step in 0..band {
+        low = high;
+        high *= steps[step as usize % 3];
+    }
+    format!("{}-{}", low as u64, high as u64)
 }
 
 /// The price band of `price` on a 1-2-5 scale ("0-1", "1-2", "2-5", "5-10", ... "5000-10000"),
 /// which reads well in any currency.
 pub fn price_band(price: f64) -> String {
-    let mut low = 0.0;
-    let mut high = 1.0;
-    let steps = [2.0, 2.5, 2.0];
-    let mut step = 0;
-    while price >= high && high < 1e9 {
-        low = high;
-        high *= steps[step % 3];
-        step += 1;
-    }
-    format!("{}-{}", low as u64, high as u64)
+    band_label(band_number(price))
 }
 
 /// The bounds of a price band written by [`price_band`].

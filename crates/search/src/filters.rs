@@ -30,7 +30,20 @@ impl Filters {
         *self == Filters::default()
     }
 
-    /// Whether `item` meets every condition (hidden items never do).
+    /// The same filters with attribute keys and values in lower case, as catalog facts keep
+    /// them; [`Filters::accepts`] expects this form.
+    pub fn lowered(mut self) -> Self {
+        for (key, values) in self.attributes.iter_mut().chain(self.lenient_attributes.iter_mut()) {
+            *key = key.to_lowercase();
+            for value in values.iter_mut() {
+                *value = value.to_lowercase();
+            }
+        }
+        self
+    }
+
+    /// Whether `item` meets every condition (hidden items never do). Attribute filters must be
+    /// [`Filters::lowered`].
     pub fn accepts(&self, item: &ItemFacts) -> bool {
         if item.hidden || (self.available_only && !item.available) {
             return false;
@@ -57,13 +70,15 @@ impl Filters {
                 return false;
             }
         }
-        let holds = |key: &str, values: &[String]| {
-            values.iter().any(|v| item.has_attribute(&key.to_lowercase(), &v.to_lowercase()))
-        };
+        // Keys and values are lower case already (see `lowered`): this runs for every candidate
+        // of a filtered semantic search, so it must not allocate.
+        let holds =
+            |key: &str, values: &[String]| values.iter().any(|v| item.has_attribute(key, v));
         self.attributes.iter().all(|(key, values)| holds(key, values))
-            && self.lenient_attributes.iter().all(|(key, values)| {
-                !item.attributes.contains_key(&key.to_lowercase()) || holds(key, values)
-            })
+            && self
+                .lenient_attributes
+                .iter()
+                .all(|(key, values)| !item.attributes.contains_key(key) || holds(key, values))
     }
 }
 
@@ -110,8 +125,8 @@ mod tests {
             true,
         );
         let colour = |v: &str| vec![("Colour".to_string(), vec![v.to_string()])];
-        check(Filters { attributes: colour("RED"), ..Default::default() }, true);
-        check(Filters { attributes: colour("blue"), ..Default::default() }, false);
+        check(Filters { attributes: colour("RED"), ..Default::default() }.lowered(), true);
+        check(Filters { attributes: colour("blue"), ..Default::default() }.lowered(), false);
         let hidden = ItemFacts { hidden: true, ..shoe() };
         assert!(!Filters::default().accepts(&hidden));
     }

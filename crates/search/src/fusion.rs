@@ -22,9 +22,19 @@ pub struct Fused {
     pub score: f32,
 }
 
-/// Blends lexical (already in 0..=1) and semantic (cosine similarity) candidates.
+/// Blends lexical (already in 0..=1) and semantic (cosine similarity) candidates, unordered
+/// (see [`best_first`]).
 pub fn fuse(lexical: &[(u32, f32)], semantic: &[(u32, f32)], ratio: f32) -> Vec<Fused> {
     let ratio = ratio.clamp(0.0, 1.0);
+    if semantic.is_empty() {
+        // Lexical only, the common case: a broad query's tens of thousands of matches need no
+        // table.
+        let weight = 1.0 - ratio;
+        return lexical
+            .iter()
+            .map(|&(item, s)| Fused { item, lexical: Some(s), semantic: None, score: weight * s })
+            .collect();
+    }
     let best_semantic = semantic.iter().map(|&(_, s)| s).fold(f32::MIN, f32::max).max(1e-6);
     let mut by_item: HashMap<u32, Fused> = HashMap::with_capacity(lexical.len() + semantic.len());
     for &(item, score) in lexical {
@@ -45,7 +55,7 @@ pub fn fuse(lexical: &[(u32, f32)], semantic: &[(u32, f32)], ratio: f32) -> Vec<
             f
         })
         .collect();
-    sort_best_first(&mut fused);
+    best_first(&mut fused, usize::MAX);
     fused
 }
 
@@ -68,12 +78,28 @@ pub fn personalize(candidates: &mut [Fused], personal: &[f32], weight: f32) {
         let scaled = if score.is_finite() { (score - low) / (high - low) } else { 0.0 };
         candidate.score += weight * scaled;
     }
-    sort_best_first(&mut candidates[..depth]);
+    best_first(&mut candidates[..depth], depth);
 }
 
-/// Sorts by score, best first, ties by item index so results are deterministic.
-pub fn sort_best_first(items: &mut [Fused]) {
-    items.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.item.cmp(&b.item)));
+/// Puts the best `depth` items first, in order (by score, ties by item index so results are
+/// deterministic); the rest follow in no particular order. A page needs its first few dozen
+/// items sorted, not a broad query's hundred thousand.
+pub fn best_first(items: &mut [Fused], depth: usize) {
+    partial_sort(items, depth, |a, b| b.score.total_cmp(&a.score).then(a.item.cmp(&b.item)));
+}
+
+/// Sorts the first `depth` items of `items` by `order` (selecting them first when there are more).
+pub fn partial_sort<T>(
+    items: &mut [T],
+    depth: usize,
+    order: impl Fn(&T, &T) -> std::cmp::Ordering,
+) {
+    if depth < items.len() {
+        items.select_nth_unstable_by(depth, &order);
+        items[..depth].sort_by(&order);
+    } else {
+        items.sort_by(&order);
+    }
 }
 
 #[cfg(test)]
@@ -88,7 +114,9 @@ mod tests {
     fn the_ratio_moves_the_ranking_from_one_list_to_the_other() {
         let lexical = [(1, 1.0), (2, 0.6)];
         let semantic = [(3, 0.8), (2, 0.7)];
-        assert_eq!(order(&fuse(&lexical, &semantic, 0.0))[..2], [1, 2]);
+        let mut lexical_only = fuse(&lexical, &[], 0.0);
+        best_first(&mut lexical_only, 2);
+        assert_eq!(order(&lexical_only), [1, 2]);
         assert_eq!(order(&fuse(&lexical, &semantic, 1.0))[..2], [3, 2]);
         // Item 2 is good in both lists: the blend puts it first.
         assert_eq!(order(&fuse(&lexical, &semantic, 0.5))[0], 2);
@@ -97,9 +125,11 @@ mod tests {
     #[test]
     fn personal_scores_reorder_close_candidates_only_within_the_depth() {
         let mut fused = fuse(&[(1, 1.0), (2, 0.95), (3, 0.9)], &[], 0.0);
+        best_first(&mut fused, 3);
         personalize(&mut fused, &[0.0, 5.0], 0.3);
         assert_eq!(order(&fused), [2, 1, 3]);
         let mut unchanged = fuse(&[(1, 1.0), (2, 0.95)], &[], 0.0);
+        best_first(&mut unchanged, 2);
         personalize(&mut unchanged, &[1.0, 1.0], 0.3);
         assert_eq!(order(&unchanged), [1, 2]);
     }

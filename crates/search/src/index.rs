@@ -21,8 +21,8 @@ use crate::{facets, Error, Filters, Result, SearchSettings};
 
 /// Candidates the shopper's scores re-rank, at least.
 const PERSONAL_DEPTH: usize = 50;
-/// A query whose word pieces are mostly unknown to the model is not embedded.
-const MAX_UNKNOWN_SHARE: f32 = 0.5;
+/// Items matching only some of the query's words that are kept, the best first.
+const MAX_PARTIAL_MATCHES: usize = 1_000;
 
 /// The shopper's side of a search: scores for candidate items, from the shop's recommender.
 pub struct Personal<'a> {
@@ -152,6 +152,20 @@ impl SearchIndex {
         read(&self.queries).clone()
     }
 
+    /// Items whose embedded text is nearest to `item`'s (as (index, cosine similarity), best
+    /// first, `item` itself left out): content-based similar items for an item no behaviour
+    /// model knows yet. `None` without a semantic index or when the model cannot read the
+    /// item's text.
+    pub fn similar_by_meaning(&self, item: &Item, k: usize) -> Result<Option<Vec<(u32, f32)>>> {
+        let Some(semantic) = self.semantic() else { return Ok(None) };
+        let text = embedding_text(&ItemFacts::of(item));
+        let (vector, _) = semantic.embed_query(&text)?;
+        let catalog = read(&self.catalog);
+        let own = item.id.as_str();
+        let accept = |i: u32| catalog.get(i).is_some_and(|f| !f.hidden && f.id != own);
+        Ok(Some(semantic.nearest(&vector, k, &accept)))
+    }
+
     /// The shop's id of item `index`, if the index knows it.
     pub fn item_id(&self, index: u32) -> Option<String> {
         read(&self.catalog).get(index).map(|f| f.id.clone())
@@ -266,6 +280,7 @@ impl SearchIndex {
         let catalog = read(&self.catalog);
         let mut results = SearchResults::default();
         let (text, filters) = self.understood(request, &catalog, &mut results.parsed);
+        let filters = filters.lowered();
         let accept = |index: u32| catalog.get(index).is_some_and(|f| filters.accepts(f));
         let wanted = request.offset + request.limit;
 
@@ -281,7 +296,7 @@ impl SearchIndex {
                     );
                     ratio = 0.0;
                 }
-                Some(s) if s.encoder().unknown_share(&text) > MAX_UNKNOWN_SHARE => {
+                Some(s) if !s.can_read(&text) => {
                     results.notes.push(format!(
                         "the embedding model {} does not know most of this query's words (script); lexical results only",
                         s.encoder().model_name()
@@ -322,13 +337,15 @@ impl SearchIndex {
             for f in &mut fused {
                 f.score = popular(f.item) / best.max(1e-9);
             }
-            fusion::sort_best_first(&mut fused);
         } else if best > 0.0 && settings.shop.popularity_weight > 0.0 {
             let weight = settings.shop.popularity_weight;
             for f in &mut fused {
                 f.score += weight * popular(f.item) / best;
             }
-            fusion::sort_best_first(&mut fused);
+        }
+        let depth = wanted.max(PERSONAL_DEPTH);
+        if request.sort == SortOrder::Relevance {
+            fusion::best_first(&mut fused, depth);
         }
         let highlight_terms = lexical.highlight;
         results.total = fused.len();
@@ -349,7 +366,7 @@ impl SearchIndex {
                         settings.shop.personalization_weight > 0.0 && scores.len() > 1;
                 }
             }
-            order => sort_by_facts(&mut fused, order, &catalog, &popularity),
+            order => sort_by_facts(&mut fused, order, wanted, &catalog, &popularity),
         }
         results.hits = fused
             .iter()
@@ -441,20 +458,39 @@ impl SearchIndex {
         catalog: &CatalogFacts,
     ) -> Result<LexicalHits> {
         let searcher = self.lexical.searcher();
-        let Some(built) = query::build(text, prepared, &searcher, self.lexical.fields(), prefix)
-        else {
+        let fields = self.lexical.fields();
+        let Some(mut built) = query::build(text, prepared, &searcher, fields, prefix, false) else {
             let scored =
                 catalog.iter().filter(|(i, _)| accept(*i)).map(|(i, _)| (i, 0.0)).collect();
             return Ok(LexicalHits { scored, placeholder: true, ..LexicalHits::default() });
         };
         let mut strict: Vec<(u32, f32)> = searcher.search(&built.strict, &AllHits)?;
         strict.retain(|&(i, _)| accept(i));
+        // Misspellings are tried only when the words as typed find too little, as Typesense's
+        // typo threshold does: a correct word then never drags in its one-letter neighbours
+        // (boots and books), and the common case stays fast.
+        if strict.len() < wanted {
+            if let Some(tolerant) = query::build(text, prepared, &searcher, fields, prefix, true) {
+                let mut found: Vec<(u32, f32)> = searcher.search(&tolerant.strict, &AllHits)?;
+                found.retain(|&(i, _)| accept(i));
+                if found.len() > strict.len() {
+                    (strict, built) = (found, tolerant);
+                }
+            }
+        }
         let mut scored = scale(&strict, 0.5, 1.0);
         if strict.len() < wanted {
             if let Some(loose) = &built.loose {
                 let seen: HashSet<u32> = strict.iter().map(|&(i, _)| i).collect();
                 let mut extra: Vec<(u32, f32)> = searcher.search(loose.as_ref(), &AllHits)?;
-                extra.retain(|&(i, _)| accept(i) && !seen.contains(&i));
+                extra.retain(|&(i, _)| !seen.contains(&i));
+                // Partial matches of a broad query can be most of the catalog; the best of them
+                // are what a shopper will see, and the rest would only cost time.
+                if extra.len() > MAX_PARTIAL_MATCHES {
+                    extra.select_nth_unstable_by(MAX_PARTIAL_MATCHES, |a, b| b.1.total_cmp(&a.1));
+                    extra.truncate(MAX_PARTIAL_MATCHES);
+                }
+                extra.retain(|&(i, _)| accept(i));
                 scored.extend(scale(&extra, 0.0, 0.5));
             }
         }
@@ -509,31 +545,24 @@ fn check_request(request: &SearchRequest) -> Result<()> {
 fn sort_by_facts(
     fused: &mut [Fused],
     order: SortOrder,
+    depth: usize,
     catalog: &CatalogFacts,
     popularity: &[f32],
 ) {
     let price = |f: &Fused| catalog.get(f.item).and_then(|x| x.price);
     let created = |f: &Fused| catalog.get(f.item).map_or(0, |x| x.created_millis);
     let popular = |f: &Fused| popularity.get(f.item as usize).copied().unwrap_or(0.0);
-    match order {
+    let by = |a: &Fused, b: &Fused| match order {
         // Items without a price go last either way.
-        SortOrder::PriceAscending => fused.sort_by(|a, b| {
-            price(a)
-                .unwrap_or(f64::MAX)
-                .total_cmp(&price(b).unwrap_or(f64::MAX))
-                .then(a.item.cmp(&b.item))
-        }),
-        SortOrder::PriceDescending => fused.sort_by(|a, b| {
-            price(b).unwrap_or(-1.0).total_cmp(&price(a).unwrap_or(-1.0)).then(a.item.cmp(&b.item))
-        }),
-        SortOrder::Newest => {
-            fused.sort_by(|a, b| created(b).cmp(&created(a)).then(a.item.cmp(&b.item)))
+        SortOrder::PriceAscending => {
+            price(a).unwrap_or(f64::MAX).total_cmp(&price(b).unwrap_or(f64::MAX))
         }
-        SortOrder::Popular => {
-            fused.sort_by(|a, b| popular(b).total_cmp(&popular(a)).then(a.item.cmp(&b.item)))
-        }
-        SortOrder::Relevance => {}
-    }
+        SortOrder::PriceDescending => price(b).unwrap_or(-1.0).total_cmp(&price(a).unwrap_or(-1.0)),
+        SortOrder::Newest => created(b).cmp(&created(a)),
+        SortOrder::Popular => popular(b).total_cmp(&popular(a)),
+        SortOrder::Relevance => b.score.total_cmp(&a.score),
+    };
+    fusion::partial_sort(fused, depth, |a, b| by(a, b).then(a.item.cmp(&b.item)));
 }
 
 fn catalog_has_attribute(catalog: &CatalogFacts, key: &str) -> bool {

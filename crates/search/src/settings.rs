@@ -38,7 +38,7 @@ impl Default for SearchSettings {
             min_word_size_for_one_typo: 5,
             min_word_size_for_two_typos: 9,
             semantic_ratio: 0.5,
-            personalization_weight: 0.3,
+            personalization_weight: 1.0,
             popularity_weight: 0.1,
             semantic_min_similarity: 0.3,
         }

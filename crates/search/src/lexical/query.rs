@@ -74,6 +74,7 @@ pub fn build(
     searcher: &Searcher,
     fields: &Fields,
     prefix_last: bool,
+    typos: bool,
 ) -> Option<LexicalQuery> {
     let analyzer = Analyzer::shared();
     let mut tokens = analyzer.tokens(text, Mode::Query, true);
@@ -87,7 +88,7 @@ pub fn build(
     }
     // The last word is still being typed unless the query ends in a space or punctuation.
     let unfinished = prefix_last && text.chars().last().is_some_and(char::is_alphanumeric);
-    let builder = Builder { settings, searcher, fields, highlight: HashSet::new() };
+    let builder = Builder { settings, searcher, fields, typos, highlight: HashSet::new() };
     let mut builder = builder;
     let mut clauses = Vec::new();
     let mut prefix = None;
@@ -119,6 +120,9 @@ struct Builder<'a> {
     settings: &'a PreparedSettings,
     searcher: &'a Searcher,
     fields: &'a Fields,
+    /// Whether misspelt words may match (see [`build`]'s caller: only when exact words find too
+    /// little).
+    typos: bool,
     highlight: HashSet<String>,
 }
 
@@ -225,7 +229,7 @@ impl Builder<'_> {
     /// Typos allowed for a word: Meilisearch's defaults, one from 5 characters, two from 9;
     /// never for numbers (a model number off by one is another product) or Chinese.
     fn typo_distance(&self, token: &Token) -> u8 {
-        if !self.settings.typo_tolerance || token.kind != TokenKind::Word {
+        if !self.typos || !self.settings.typo_tolerance || token.kind != TokenKind::Word {
             return 0;
         }
         let length = token.word.chars().count();

@@ -290,10 +290,43 @@ fn by_content(
     let Some(listed) = listed else {
         return Err(Problem::not_found(format!("no item {item} in the catalog")));
     };
+    // The search index's sentence embeddings when there are some: they know that a "vacuum
+    // flask" is like a "thermos"; otherwise the words of the catalog text.
+    if let Some(scores) = meaning_scores(state, model, &listed) {
+        let ranking = model.ranking_by(scores);
+        let best = rank(state, model, &ranking, &[], controls)?;
+        let reasons =
+            |_: u32| vec![format!("means much what {item} means, which is newer than the model")];
+        return Ok(Json(answer(model, "embedding", best, controls, reasons)));
+    }
     let ranking = model.ranking_by(model.content_scores(&listed));
     let best = rank(state, model, &ranking, &[], controls)?;
     let reasons = |_: u32| vec![format!("described like {item}, which is newer than the model")];
     Ok(Json(answer(model, "content", best, controls, reasons)))
+}
+
+/// Scores by the snapshot's item numbering from the items nearest in meaning to `item` (the
+/// rest score nothing), or `None` when semantic search cannot say.
+fn meaning_scores(
+    state: &AppState,
+    model: &Snapshot,
+    item: &aisle_domain::Item,
+) -> Option<Vec<f32>> {
+    let index = state.search.index()?;
+    let nearest = index.similar_by_meaning(item, 200).ok()??;
+    if nearest.is_empty() {
+        return None;
+    }
+    let mut scores = vec![f32::NEG_INFINITY; model.n_items()];
+    for (found, similarity) in nearest {
+        let id = index.item_id(found).and_then(|id| ExternalId::parse(id).ok());
+        if let Some(at) = id.and_then(|id| model.item_index(&id)) {
+            if let Some(score) = scores.get_mut(at as usize) {
+                *score = similarity;
+            }
+        }
+    }
+    Some(scores)
 }
 
 pub(crate) fn feed(state: &AppState) -> Result<Arc<Snapshot>, Problem> {
