@@ -17,5 +17,8 @@ echo "== relevance on the judged query sets"
 echo "== personalization on the demo shop's held-out purchases"
 "$bin/search_personalization"
 "$bin/search_personalization" --events 1000000
-echo "== speed on a 100,000-item catalog"
-"$bin/search_speed" --items 100000 --model "$AISLE_EMBED_MODEL"
+echo "== speed on a 100,000-item catalog, and the same-run peer (bm25s; pip install bm25s scipy)"
+peer_dir=$(mktemp -d)
+"$bin/search_speed" --items 100000 --model "$AISLE_EMBED_MODEL" --dump "$peer_dir"
+python3 bench/peers/search_bm25s.py "$peer_dir"
+rm -rf "$peer_dir"

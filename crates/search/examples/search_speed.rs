@@ -10,7 +10,8 @@
 //! and mixed) plus shoppers' queries the generator writes per category, each run once to warm
 //! up and then timed one at a time on one thread, as a server answers a request. With a model,
 //! the catalog's embeddings are kept in `--cache` (default `target/search-speed-cache`) so a
-//! second run does not embed 100k titles again.
+//! second run does not embed 100k titles again. `--dump DIR` also writes the catalog and the
+//! queries for the same-run peer, `bench/peers/search_bm25s.py`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,6 +24,7 @@ fn main() {
     let mut items = 100_000u64;
     let mut model = std::env::var_os("AISLE_EMBED_MODEL").map(PathBuf::from);
     let mut cache = PathBuf::from("target/search-speed-cache");
+    let mut dump: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().unwrap_or_default();
@@ -30,11 +32,15 @@ fn main() {
             "--items" => items = value.parse().expect("--items takes a number"),
             "--model" => model = Some(PathBuf::from(value)),
             "--cache" => cache = PathBuf::from(value),
+            "--dump" => dump = Some(PathBuf::from(value)),
             other => panic!("unknown flag {other}"),
         }
     }
     let (catalog, queries) = demo_shop(items);
     println!("catalog: {} items; {} distinct queries", catalog.len(), queries.len());
+    if let Some(dir) = &dump {
+        write_for_peer(dir, &catalog, &queries);
+    }
 
     let dir = tempfile::tempdir().expect("temp dir");
     let index = SearchIndex::open(dir.path(), SearchSettings::default()).expect("index");
@@ -181,6 +187,21 @@ fn report(what: &str, times: &[f64]) {
         percentile(times, 0.99),
         times.iter().copied().fold(0.0, f64::max)
     );
+}
+
+/// Writes the catalog (one JSON object per line: id and the same five texts the index reads)
+/// and the queries (one per line) for the peer in `bench/peers/search_bm25s.py`.
+fn write_for_peer(dir: &std::path::Path, catalog: &[(u32, aisle_domain::Item)], queries: &[String]) {
+    std::fs::create_dir_all(dir).expect("dump directory");
+    let docs: Vec<String> = catalog
+        .iter()
+        .map(|(_, item)| {
+            let text = aisle_search::catalog::item_text(item).join(" \n ");
+            serde_json::json!({"id": item.id.as_str(), "text": text}).to_string()
+        })
+        .collect();
+    std::fs::write(dir.join("docs.jsonl"), docs.join("\n")).expect("write docs");
+    std::fs::write(dir.join("queries.txt"), queries.join("\n")).expect("write queries");
 }
 
 /// The demo shop's catalog and its shoppers' search queries.

@@ -16,7 +16,7 @@ use crate::request::{
     Hit, Parsed, SearchRequest, SearchResults, SortOrder, MAX_LIMIT, MAX_QUERY_CHARS,
 };
 use crate::semantic::SemanticIndex;
-use crate::understand::{understand, ParsedKind, Vocabulary};
+use crate::understand::{max_of, min_of, understand, ParsedKind, Vocabulary};
 use crate::{facets, Error, Filters, Result, SearchSettings};
 
 /// Candidates the shopper's scores re-rank, at least.
@@ -68,6 +68,8 @@ pub struct SearchIndex {
     catalog: RwLock<CatalogFacts>,
     settings: RwLock<Arc<Settings>>,
     vocabulary: RwLock<Arc<Vocabulary>>,
+    /// Attribute keys some item records (a colour in the query filters only if colours exist).
+    attribute_keys: RwLock<Arc<HashSet<String>>>,
     popularity: RwLock<Arc<Vec<f32>>>,
     queries: RwLock<Arc<Vec<(String, u64)>>>,
 }
@@ -107,6 +109,7 @@ impl SearchIndex {
             catalog: RwLock::new(CatalogFacts::default()),
             settings: RwLock::new(Arc::new(Settings { shop: settings, prepared })),
             vocabulary: RwLock::new(Arc::new(Vocabulary::new())),
+            attribute_keys: RwLock::new(Arc::new(HashSet::new())),
             popularity: RwLock::new(Arc::new(Vec::new())),
             queries: RwLock::new(Arc::new(Vec::new())),
         })
@@ -256,8 +259,12 @@ impl SearchIndex {
     fn refresh_vocabulary(&self) {
         let catalog = read(&self.catalog);
         let mut names: HashSet<&str> = HashSet::new();
+        let mut keys: HashSet<String> = HashSet::new();
         for (_, facts) in catalog.iter() {
             names.extend(facts.categories.iter().map(String::as_str));
+            keys.extend(
+                facts.attributes.keys().filter(|k| !keys.contains(*k)).cloned().collect::<Vec<_>>(),
+            );
         }
         let mut vocabulary = Vocabulary::new();
         for name in names {
@@ -266,6 +273,7 @@ impl SearchIndex {
             vocabulary.add_category(name, &words);
         }
         *write(&self.vocabulary) = Arc::new(vocabulary);
+        *write(&self.attribute_keys) = Arc::new(keys);
     }
 
     /// Searches. `personal` re-ranks the best candidates with the shopper's scores when the
@@ -279,7 +287,7 @@ impl SearchIndex {
         let settings = read(&self.settings).clone();
         let catalog = read(&self.catalog);
         let mut results = SearchResults::default();
-        let (text, filters) = self.understood(request, &catalog, &mut results.parsed);
+        let (text, filters) = self.understood(request, &mut results.parsed);
         let filters = filters.lowered();
         let accept = |index: u32| catalog.get(index).is_some_and(|f| filters.accepts(f));
         let wanted = request.offset + request.limit;
@@ -333,7 +341,7 @@ impl SearchIndex {
         let popular =
             |item: u32| popularity.get(item as usize).copied().unwrap_or(0.0).max(0.0).ln_1p();
         let best = fused.iter().map(|f| popular(f.item)).fold(0.0f32, f32::max);
-        if lexical.placeholder {
+        if lexical.without_words {
             for f in &mut fused {
                 f.score = popular(f.item) / best.max(1e-9);
             }
@@ -390,25 +398,21 @@ impl SearchIndex {
     }
 
     /// The query's text and filters after understanding, with what was understood recorded.
-    fn understood(
-        &self,
-        request: &SearchRequest,
-        catalog: &CatalogFacts,
-        parsed: &mut Parsed,
-    ) -> (String, Filters) {
+    fn understood(&self, request: &SearchRequest, parsed: &mut Parsed) -> (String, Filters) {
         let mut filters = request.filters.clone();
         if !request.understand {
             parsed.text = request.query.clone();
             return (request.query.clone(), filters);
         }
         let vocabulary = read(&self.vocabulary).clone();
+        let attribute_keys = read(&self.attribute_keys).clone();
         let understood = understand(&request.query, &vocabulary);
         let mut taken = Filters::default();
         if understood.min_price.is_some() || understood.max_price.is_some() {
             taken.min_price = understood.min_price;
             taken.max_price = understood.max_price;
-            filters.min_price = max_option(filters.min_price, understood.min_price);
-            filters.max_price = min_option(filters.max_price, understood.max_price);
+            filters.min_price = max_of(filters.min_price, understood.min_price);
+            filters.max_price = min_of(filters.max_price, understood.max_price);
         }
         // A colour or size becomes a filter only where the catalog records it (otherwise the
         // words stay in the text: a catalog without attributes still names colours in titles),
@@ -419,7 +423,7 @@ impl SearchIndex {
             ("colour", ParsedKind::Colour, &understood.colours),
             ("size", ParsedKind::Size, &understood.sizes),
         ] {
-            if !values.is_empty() && catalog_has_attribute(catalog, key) {
+            if !values.is_empty() && attribute_keys.contains(key) {
                 taken.lenient_attributes.push((key.to_string(), values.clone()));
                 filters.lenient_attributes.push((key.to_string(), values.clone()));
                 applied.push(kind);
@@ -462,7 +466,7 @@ impl SearchIndex {
         let Some(mut built) = query::build(text, prepared, &searcher, fields, prefix, false) else {
             let scored =
                 catalog.iter().filter(|(i, _)| accept(*i)).map(|(i, _)| (i, 0.0)).collect();
-            return Ok(LexicalHits { scored, placeholder: true, ..LexicalHits::default() });
+            return Ok(LexicalHits { scored, without_words: true, ..LexicalHits::default() });
         };
         let mut strict: Vec<(u32, f32)> = searcher.search(&built.strict, &AllHits)?;
         strict.retain(|&(i, _)| accept(i));
@@ -496,7 +500,7 @@ impl SearchIndex {
         }
         Ok(LexicalHits {
             scored,
-            placeholder: false,
+            without_words: false,
             highlight: built.highlight,
             prefix: built.prefix,
         })
@@ -506,7 +510,8 @@ impl SearchIndex {
 #[derive(Default)]
 struct LexicalHits {
     scored: Vec<(u32, f32)>,
-    placeholder: bool,
+    /// The query had no word (empty or punctuation): every item matches, by popularity.
+    without_words: bool,
     highlight: HashSet<String>,
     prefix: Option<String>,
 }
@@ -563,24 +568,6 @@ fn sort_by_facts(
         SortOrder::Relevance => b.score.total_cmp(&a.score),
     };
     fusion::partial_sort(fused, depth, |a, b| by(a, b).then(a.item.cmp(&b.item)));
-}
-
-fn catalog_has_attribute(catalog: &CatalogFacts, key: &str) -> bool {
-    catalog.iter().take(10_000).any(|(_, f)| f.attributes.contains_key(key))
-}
-
-fn max_option(a: Option<f64>, b: Option<f64>) -> Option<f64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-fn min_option(a: Option<f64>, b: Option<f64>) -> Option<f64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 /// The words a shopper may use for a category named like "跑步鞋 Running Shoes": the whole

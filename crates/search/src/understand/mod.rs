@@ -189,14 +189,16 @@ fn push_new(list: &mut Vec<String>, value: String) {
     }
 }
 
-fn max_of(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+/// The larger of two optional bounds (a lower bound tightened by another).
+pub(crate) fn max_of(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     }
 }
 
-fn min_of(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+/// The smaller of two optional bounds (an upper bound tightened by another).
+pub(crate) fn min_of(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
