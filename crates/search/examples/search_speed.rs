@@ -191,7 +191,11 @@ fn report(what: &str, times: &[f64]) {
 
 /// Writes the catalog (one JSON object per line: id and the same five texts the index reads)
 /// and the queries (one per line) for the peer in `bench/peers/search_bm25s.py`.
-fn write_for_peer(dir: &std::path::Path, catalog: &[(u32, aisle_domain::Item)], queries: &[String]) {
+fn write_for_peer(
+    dir: &std::path::Path,
+    catalog: &[(u32, aisle_domain::Item)],
+    queries: &[String],
+) {
     std::fs::create_dir_all(dir).expect("dump directory");
     let docs: Vec<String> = catalog
         .iter()
