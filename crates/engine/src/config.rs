@@ -131,6 +131,15 @@ impl Default for SearchConfig {
     }
 }
 
+/// `[reviews]`: review intelligence.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReviewsConfig {
+    /// A directory holding `sentiment-en.bin` and `sentiment-zh.bin` from `aisle reviews
+    /// train`; default: the models built into Aisle.
+    pub model_dir: Option<PathBuf>,
+}
+
 /// Everything Aisle can be told.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -151,6 +160,8 @@ pub struct Config {
     pub server: ServerConfig,
     /// `[search]`.
     pub search: SearchConfig,
+    /// `[reviews]`.
+    pub reviews: ReviewsConfig,
 }
 
 impl Default for Config {
@@ -164,14 +175,16 @@ impl Default for Config {
             training: TrainingConfig::default(),
             server: ServerConfig::default(),
             search: SearchConfig::default(),
+            reviews: ReviewsConfig::default(),
         }
     }
 }
 
 /// Keys whose default is absent, so the defaults' table cannot show they exist or their type;
 /// `true` marks text keys.
-const OPTIONAL_KEYS: [(&[&str], bool); 4] = [
+const OPTIONAL_KEYS: [(&[&str], bool); 5] = [
     (&["search", "model_dir"], true),
+    (&["reviews", "model_dir"], true),
     (&["store", "postgres_url"], true),
     (&["store", "postgres_schema"], true),
     (&["weights", "half_life_days"], false),

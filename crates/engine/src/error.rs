@@ -21,6 +21,9 @@ pub enum Error {
     /// An evaluation could not run.
     #[error(transparent)]
     Eval(#[from] aisle_eval::Error),
+    /// Review intelligence failed (its models or their training data).
+    #[error(transparent)]
+    Reviews(#[from] aisle_reviews::Error),
     /// Search failed (its index, its settings or its model).
     #[error(transparent)]
     Search(#[from] aisle_search::Error),

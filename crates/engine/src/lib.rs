@@ -23,6 +23,7 @@ mod matrix;
 mod product_search;
 mod progress;
 mod recommendations;
+mod reviews;
 mod serving;
 mod stats;
 mod train;
@@ -30,13 +31,16 @@ mod training_set;
 
 pub use aisle_ingest::Format;
 pub use aisle_recommend::{FitProgress, MODEL_NAMES};
+/// Review intelligence's types (sentiment, aspects, keywords, summaries), as the binaries use them.
+pub use aisle_reviews as review_text;
 /// Product search's types (requests, results, settings, the index), as the binaries use them.
 pub use aisle_search as search;
 /// Totals of what the store did over the transactions of one job.
 pub use aisle_store::WriteReport as Written;
 pub use aisle_store::{Activity, DayCount, UserSummary, DAY_MILLIS};
 pub use config::{
-    Config, ImportConfig, SearchConfig, ServerConfig, StoreBackend, StoreConfig, TrainingConfig,
+    Config, ImportConfig, ReviewsConfig, SearchConfig, ServerConfig, StoreBackend, StoreConfig,
+    TrainingConfig,
 };
 pub use error::{Error, Result};
 pub use evaluation::{default_search, EvalOutcome, EvalRequest};
@@ -47,6 +51,10 @@ pub use matrix::{MatrixReport, MatrixRequest};
 pub use product_search::{default_model_dir, ModelInfo, OpenedSearch, SemanticState, SyncReport};
 pub use progress::Progress;
 pub use recommendations::{RecommendReport, Recommendation};
+pub use reviews::{
+    summarize_item, train_sentiment, CategoryKeywords, ModelSource, ReviewCorpus,
+    SentimentTraining, KEYWORDS, UCI_FILES,
+};
 pub use serving::{History, Ranking, Snapshot};
 pub use stats::Stats;
 pub use train::{TrainReport, TrainRequest};

@@ -16,6 +16,7 @@ pub mod merchandising;
 mod metrics;
 pub mod openapi;
 mod problem;
+mod reviews;
 pub mod routes;
 mod search;
 mod state;
@@ -43,6 +44,9 @@ pub enum ServeError {
         /// Why.
         source: std::io::Error,
     },
+    /// The sentiment models named by the configuration cannot be read.
+    #[error("review models: {0}")]
+    Reviews(aisle_engine::Error),
     /// The merchandising file is unusable.
     #[error("{0}")]
     Merchandising(String),

@@ -9,7 +9,9 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::dashboard::{browse, imports, models, overview, settings, training};
-use crate::routes::{admin, catalog, events, health, recommendations, search, RecordIssue};
+use crate::routes::{
+    admin, catalog, events, health, recommendations, reviews, search, RecordIssue,
+};
 use crate::state::AppState;
 
 /// The API description.
@@ -30,6 +32,7 @@ use crate::state::AppState;
         recommendations::popular, recommendations::trending, recommendations::rerank,
         search::search, search::suggest, search::status, search::get_settings,
         search::put_settings,
+        reviews::post_reviews, reviews::summary, reviews::keywords, reviews::sentiment,
         admin::train, admin::reload, admin::get_merchandising, admin::put_merchandising,
         overview::overview, models::models, models::reports, training::status, training::start,
         imports::start, imports::status, browse::search_items, browse::users,
@@ -42,6 +45,7 @@ use crate::state::AppState;
         (name = "recommendations", description = "read scope"),
         (name = "search", description = "read scope (settings and status: admin scope)"),
         (name = "events", description = "write scope"),
+        (name = "reviews", description = "read scope (writing reviews: write scope)"),
         (name = "catalog", description = "admin scope"),
         (name = "users", description = "admin scope"),
         (name = "admin", description = "admin scope"),

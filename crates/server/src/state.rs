@@ -46,6 +46,8 @@ pub struct AppState {
     pub(crate) recommendation_purchases: std::sync::atomic::AtomicU64,
     /// Product search.
     pub(crate) search: crate::search::SearchState,
+    /// Sentiment models and the review keyword corpus.
+    pub(crate) reviews: crate::reviews::ReviewState,
 }
 
 impl AppState {
@@ -58,6 +60,8 @@ impl AppState {
         let limiter = RateLimiter::new(engine.config().server.rate_limit_per_key);
         let merchandising = MerchandisingState::open(engine.data_dir())
             .map_err(crate::ServeError::Merchandising)?;
+        let reviews =
+            crate::reviews::ReviewState::open(&engine).map_err(crate::ServeError::Reviews)?;
         let engine = Arc::new(engine);
         let ingest = Ingestor::start(engine.clone());
         let state = Arc::new(Self {
@@ -76,9 +80,11 @@ impl AppState {
             recommendation_clicks: Default::default(),
             recommendation_purchases: Default::default(),
             search: Default::default(),
+            reviews,
         });
         state.reload();
         crate::search::start(&state);
+        crate::reviews::start(&state);
         Ok(state)
     }
 

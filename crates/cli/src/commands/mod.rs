@@ -4,6 +4,7 @@ mod data;
 mod demo;
 mod matrix;
 mod models;
+mod reviews;
 pub(crate) mod search;
 mod serve;
 
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Keys(args) => serve::keys(&config, args),
         Command::Search(args) => search::search(&open(&config)?, args),
         Command::Models(args) => search::models(&open(&config)?, args),
+        Command::Reviews(args) => reviews::run(&config, args),
     }
 }
 

@@ -56,4 +56,20 @@ mod tests {
         );
         assert!(issue_on(&out, 4).reason.contains("`item_id` is required"));
     }
+
+    #[test]
+    fn a_review_that_is_not_utf8_is_reported_and_costs_no_other() {
+        let mut csv =
+            b"id,item_id,rating,text\nr1,i1,5,<b>Great</b> &amp; cheap\nr2,i1,1,".to_vec();
+        csv.extend_from_slice(&[0xE5, 0xA5, b'x', 0xFF]);
+        csv.extend_from_slice("\nr3,i1,4,很好 but slow 😀\n".as_bytes());
+        let out = check(
+            Format::Reviews,
+            &[("reviews.csv", &csv)],
+            r#"review r1 user=- item=i1 rating=Some(5.0) text="<b>Great</b> &amp; cheap" t=None
+               review r3 user=- item=i1 rating=Some(4.0) text="很好 but slow 😀" t=None
+               ! L3 text"#,
+        );
+        assert!(issue_on(&out, 3).reason.contains("UTF-8"), "{:?}", issue_on(&out, 3));
+    }
 }

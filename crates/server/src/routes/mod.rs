@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod events;
 pub mod health;
 pub mod recommendations;
+pub mod reviews;
 pub mod search;
 pub mod storefront;
 pub mod web;
@@ -49,9 +50,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/trending", get(recommendations::trending))
         .route("/v1/search", get(search::search))
         .route("/v1/search/suggest", get(search::suggest))
+        .route("/v1/items/{id}/reviews/summary", get(reviews::summary))
+        .route("/v1/reviews/keywords", get(reviews::keywords))
+        .route("/v1/nlp/sentiment", post(reviews::sentiment))
         .route_layer(from_fn_with_state(state.clone(), auth::read));
     let write = Router::new()
         .route("/v1/events", post(events::post_events))
+        .route("/v1/reviews", post(reviews::post_reviews))
         .route_layer(from_fn_with_state(state.clone(), auth::write));
     let admin = Router::new()
         .route("/v1/items", get(catalog::list_items))

@@ -49,6 +49,7 @@ pub fn routes(state: &AppState) -> Router<Arc<AppState>> {
         .route("/shop/api/categories", get(pages::categories))
         .route("/shop/api/category", get(pages::category))
         .route("/shop/api/items/{id}", get(product::item))
+        .route("/shop/api/items/{id}/reviews", get(product::reviews))
         .route("/shop/api/search", get(search::search))
         .route("/shop/api/suggest", get(search::suggest))
         .route(

@@ -145,3 +145,11 @@ fn related(
     state.recommendations_shown.fetch_sub(dropped, Ordering::Relaxed);
     Ok(Some(Shelf { items, model: model.model.clone(), model_version: model.version }))
 }
+
+/// The product page's reviews: the item's review summary and its newest reviews, read.
+pub(crate) async fn reviews(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Answer<crate::routes::reviews::SummaryView> {
+    blocking(&state, move |s| crate::routes::reviews::summary_of(s, &id, 10).map(Json)).await
+}
