@@ -1,6 +1,7 @@
-// Small SVG charts for the dashboard: a multi-series line chart over days and a horizontal bar
-// chart. No library: the pages must work with no request outside the server. Every chart has a
-// <title> and an aria-label so that it is readable without seeing it.
+// Small SVG charts for the dashboard: a multi-series line chart over days, stacked bars of
+// counts (sentiment by month) and a horizontal bar chart. No library: the pages must work with
+// no request outside the server. Every chart has a <title> and an aria-label so that it is
+// readable without seeing it.
 
 const SVG = "http://www.w3.org/2000/svg";
 // Colour-blind-safe palette (Okabe and Ito), dark enough on white for AA contrast of lines.
@@ -50,13 +51,23 @@ export function lineChart({ labels, series, title, width = 720, height = 260 }) 
     line.append(el("title", {}, s.name));
     svg.append(line);
   });
+  return figureOf(svg, series);
+}
+
+/** The colour of the `n`th of `series`: its own `colour`, else the palette's. */
+function colourOf(series, n) {
+  return series[n].colour ?? PALETTE[n % PALETTE.length];
+}
+
+/** The chart and a legend naming each series with its total. */
+function figureOf(svg, series) {
   const legend = document.createElement("ul");
   legend.className = "legend";
   series.forEach((s, n) => {
     const item = document.createElement("li");
     const swatch = document.createElement("span");
     swatch.className = "swatch";
-    swatch.style.background = PALETTE[n % PALETTE.length];
+    swatch.style.background = colourOf(series, n);
     item.append(swatch, document.createTextNode(`${s.name} (${s.values.reduce((a, b) => a + b, 0).toLocaleString()})`));
     legend.append(item);
   });
@@ -65,7 +76,47 @@ export function lineChart({ labels, series, title, width = 720, height = 260 }) 
   return figure;
 }
 
-/** Horizontal bars: rows = [{label, value, note?}]. */
+/**
+ * Stacked bars of counts over `labels` (x): one segment per series = [{name, values, colour?}],
+ * bottom first, with a legend. The axis counts in whole steps, so small counts read true.
+ */
+export function stackedBarChart({ labels, series, title, width = 720, height = 260 }) {
+  const pad = { left: 48, right: 12, top: 16, bottom: 36 };
+  const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title, class: "chart" });
+  svg.append(el("title", {}, title));
+  const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
+  const highest = Math.max(1, ...totals);
+  const step = Math.max(1, niceMax(highest / 4));
+  const max = step * Math.ceil(highest / step);
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const band = plotW / Math.max(1, labels.length);
+  const barW = Math.min(56, band * 0.7);
+  const y = (v) => pad.top + plotH - (v / max) * plotH;
+  for (let value = 0; value <= max; value += step) {
+    svg.append(el("line", { x1: pad.left, x2: width - pad.right, y1: y(value), y2: y(value), class: "grid" }));
+    svg.append(el("text", { x: pad.left - 6, y: y(value) + 4, "text-anchor": "end", class: "tick" }, value.toLocaleString()));
+  }
+  const every = Math.max(1, Math.ceil(labels.length / 12));
+  labels.forEach((label, i) => {
+    const middle = pad.left + band * (i + 0.5);
+    let below = 0;
+    series.forEach((s, n) => {
+      const value = s.values[i] ?? 0;
+      if (value <= 0) return;
+      const rect = el("rect", { x: middle - barW / 2, y: y(below + value), width: barW, height: y(below) - y(below + value), fill: colourOf(series, n) });
+      rect.append(el("title", {}, `${label} · ${s.name}: ${value.toLocaleString()}`));
+      svg.append(rect);
+      below += value;
+    });
+    if (i % every === 0 || i === labels.length - 1) {
+      svg.append(el("text", { x: middle, y: height - pad.bottom + 16, "text-anchor": "middle", class: "tick" }, label));
+    }
+  });
+  return figureOf(svg, series);
+}
+
+/** Horizontal bars: rows = [{label, value, note?, colour?}]. */
 export function barChart({ rows, title, width = 720, format = (v) => v.toLocaleString() }) {
   const rowH = 28;
   const pad = { left: 160, right: 90, top: 8 };
@@ -77,7 +128,7 @@ export function barChart({ rows, title, width = 720, format = (v) => v.toLocaleS
     const top = pad.top + i * rowH;
     const w = ((width - pad.left - pad.right) * row.value) / max;
     svg.append(el("text", { x: pad.left - 8, y: top + 18, "text-anchor": "end", class: "label" }, row.label));
-    svg.append(el("rect", { x: pad.left, y: top + 4, width: Math.max(1, w), height: rowH - 8, fill: PALETTE[i % PALETTE.length] }));
+    svg.append(el("rect", { x: pad.left, y: top + 4, width: Math.max(1, w), height: rowH - 8, fill: row.colour ?? PALETTE[i % PALETTE.length] }));
     svg.append(el("text", { x: pad.left + w + 6, y: top + 18, class: "label" }, row.note ?? format(row.value)));
   });
   return svg;

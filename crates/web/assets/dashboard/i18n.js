@@ -1,5 +1,6 @@
-// The dashboard's words in English and Chinese. `t(key)` answers in the chosen language and
-// falls back to English, then to the key itself, so a missing translation shows, not breaks.
+// The dashboard's words in English and Chinese. `t(key, values)` answers in the chosen language,
+// fills `{name}` placeholders, and falls back to English, then to the key itself, so a missing
+// translation shows, not breaks.
 
 const WORDS = {
   en: {
@@ -19,6 +20,15 @@ const WORDS = {
     config: "Running configuration (read-only)", keys: "API keys", scope: "Scope", label: "Label", created: "Created",
     create: "Create", revoke: "Revoke", newKey: "New key (shown once):", none: "Nothing yet.", kind: "Kind", when: "When",
     item: "Item", events: "Events", open: "Open", done: "done", running: "running", failed: "failed", records: "records",
+    reviews: "Reviews", noReviews: "No reviews yet.", rated: "With stars", averageRating: "Average rating",
+    positiveShare: "Positive", trend: "Sentiment trend", falling: "Falling", notFalling: "Not falling",
+    noTrend: "No dated reviews", trendRecent: "Last {days} days: {share} positive of {n} reviews.",
+    trendEarlier: "Before: {share} positive of {n}.", trendNoEarlier: "No reviews before.",
+    sentimentByMonth: "Reviews by month and sentiment", ratingSpread: "Reviews by stars", aspects: "Aspects", aspect: "Aspect",
+    mentions: "Mentions", positive: "Positive", neutral: "Neutral", negative: "Negative", net: "Net",
+    pros: "Pros", cons: "Cons", keywords: "Key phrases", phrase: "Phrase", count: "Count", score: "Score",
+    recentReviews: "Newest reviews", rating: "Stars", sentiment: "Sentiment", text: "Text",
+    "share.pros": "{n} mentions, {share} of them positive", "share.cons": "{n} mentions, {share} of them negative",
   },
   zh: {
     title: "Aisle 控制台", overview: "概览", models: "模型", data: "数据", users: "用户", items: "商品",
@@ -36,6 +46,15 @@ const WORDS = {
     config: "运行配置（只读）", keys: "API 密钥", scope: "权限", label: "标签", created: "创建时间",
     create: "创建", revoke: "吊销", newKey: "新密钥（仅显示一次）：", none: "暂无。", kind: "类型", when: "时间",
     item: "商品", events: "事件", open: "打开", done: "完成", running: "进行中", failed: "失败", records: "条记录",
+    reviews: "评价", noReviews: "暂无评价。", rated: "有星级", averageRating: "平均评分",
+    positiveShare: "好评率", trend: "情感趋势", falling: "下降", notFalling: "未下降",
+    noTrend: "没有带日期的评价", trendRecent: "最近 {days} 天：{n} 条评价，正面占 {share}。",
+    trendEarlier: "此前：{n} 条，正面占 {share}。", trendNoEarlier: "此前没有评价。",
+    sentimentByMonth: "每月评价及情感", ratingSpread: "各星级评价数", aspects: "评价维度", aspect: "维度",
+    mentions: "提及", positive: "正面", neutral: "中性", negative: "负面", net: "净值",
+    pros: "优点", cons: "缺点", keywords: "关键词", phrase: "短语", count: "次数", score: "得分",
+    recentReviews: "最新评价", rating: "星级", sentiment: "情感", text: "内容",
+    "share.pros": "提及 {n} 次，其中 {share} 为正面", "share.cons": "提及 {n} 次，其中 {share} 为负面",
   },
 };
 
@@ -50,6 +69,8 @@ export function setLanguage(lang) {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
 }
 
-export function t(key) {
-  return WORDS[language()]?.[key] ?? WORDS.en[key] ?? key;
+/** The words for `key`, with `{name}` placeholders filled from `values`. */
+export function t(key, values = {}) {
+  const text = WORDS[language()]?.[key] ?? WORDS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }

@@ -36,6 +36,12 @@ const WORDS = {
     "facet.material": "Material", "facet.ingredient": "Ingredient", "facet.origin": "Origin", "facet.format": "Format",
     "facet.size": "Size", facetValue: "{facet}: {value}", priceAtMost: "≤ {price}", priceAtLeast: "≥ {price}",
     priceBetween: "{min} – {max}",
+    reviews: "Reviews", noReviews: "No reviews yet.", reviewsError: "The reviews could not be loaded",
+    reviewsCount: "{n} reviews", "reviewsCount.one": "1 review", notRated: "No star ratings yet",
+    starsLabel: "{rating} out of 5 stars", ratingSpread: "Reviews by stars", starsRow: "{n} stars", "starsRow.one": "1 star",
+    sentimentSplit: "What the reviews say", "sentiment.positive": "Positive", "sentiment.neutral": "Neutral",
+    "sentiment.negative": "Negative", pros: "Shoppers like", cons: "Shoppers dislike", mentions: "mentions",
+    reviewKeywords: "Often mentioned", recentReviews: "Newest reviews",
   },
   zh: {
     title: "Aisle 演示商店", skip: "跳到正文", loading: "加载中…",
@@ -69,6 +75,12 @@ const WORDS = {
     "facet.material": "材质", "facet.ingredient": "成分", "facet.origin": "产地", "facet.format": "装帧",
     "facet.size": "尺码", facetValue: "{facet}：{value}", priceAtMost: "≤ {price}", priceAtLeast: "≥ {price}",
     priceBetween: "{min} – {max}",
+    reviews: "评价", noReviews: "暂无评价。", reviewsError: "评价加载失败",
+    reviewsCount: "{n} 条评价", notRated: "暂无星级评分",
+    starsLabel: "{rating} 星（满分 5 星）", ratingSpread: "各星级评价数", starsRow: "{n} 星",
+    sentimentSplit: "评价倾向", "sentiment.positive": "正面", "sentiment.neutral": "中性",
+    "sentiment.negative": "负面", pros: "买家称赞", cons: "买家吐槽", mentions: "次提及",
+    reviewKeywords: "高频关键词", recentReviews: "最新评价",
   },
 };
 

@@ -1,7 +1,9 @@
-// Items: search the catalog; one item's details, similar items and items bought with it.
+// Items: search the catalog; one item's details, its reviews (see reviews.js), similar items and
+// items bought with it.
 
 import { h, api, table } from "../dom.js";
 import { t } from "../i18n.js";
+import { reviewPanel } from "./reviews.js";
 
 async function list() {
   const input = h("input", { id: "item-q", type: "search", "data-testid": "item-search", value: sessionStorage.getItem("aisle.itemQ") ?? "" });
@@ -24,16 +26,18 @@ async function optional(path) {
 
 async function one(id) {
   const path = encodeURIComponent(id);
-  const [item, similar, together] = await Promise.all([
+  const [item, similar, together, reviews] = await Promise.all([
     api(`/v1/items/${path}`),
     optional(`/v1/items/${path}/similar?n=8&explain=true`),
     optional(`/v1/items/${path}/bought-together?n=8`),
+    reviewPanel(id),
   ]);
   const related = (answer) => table([t("item"), "score", t("why")], answer.items.map((i) =>
     [h("a", { href: `#/items/${encodeURIComponent(i.id)}` }, i.id), i.score.toFixed(3), (i.reasons ?? []).join("; ")]));
   return h("div", { class: "page", "data-testid": "item" },
     h("h1", {}, item.title ?? id),
     h("section", {}, h("pre", {}, JSON.stringify(item, null, 2))),
+    reviews,
     h("section", {}, h("h2", {}, t("similar")), related(similar)),
     h("section", {}, h("h2", {}, t("together")), related(together)));
 }

@@ -1,12 +1,13 @@
-// A product page: details, add to cart, similar items and items bought together. Showing it
-// records a `view`; adding to the cart records `cart`. When a recommendation led here, both say
-// so (the page it was on travels in history.state).
+// A product page: details, add to cart, its reviews (see ../reviews.js), similar items and
+// items bought together. Showing it records a `view`; adding to the cart records `cart`. When a
+// recommendation led here, both say so (the page it was on travels in history.state).
 
 import { h, money, picture } from "../dom.js";
 import { t } from "../i18n.js";
 import { api, who, context, record } from "../api.js";
 import * as cart from "../cart.js";
 import { breadcrumbs, shelf, heading } from "../views.js";
+import { reviewSection } from "../reviews.js";
 
 export async function render(route, { navigated }) {
   const page = await api(`/shop/api/items/${encodeURIComponent(route.id)}?${who()}`);
@@ -42,6 +43,7 @@ export async function render(route, { navigated }) {
           item.description ? [h("h2", {}, t("description")), h("p", { "data-testid": "description" }, item.description)] : null,
           attributes.length ? [h("h2", {}, t("details")),
             h("dl", { class: "facts" }, attributes.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]))] : null)),
+      reviewSection(item.id),
       // The headings say why; each card need not repeat it.
       shelf(t("similar"), page.similar?.items, "product", "similar", { reasons: false }),
       shelf(t("together"), page.bought_together?.items, "product", "bought-together", { reasons: false })),
