@@ -5,6 +5,9 @@
 //     that the home recommendations changed afterwards;
 //   - searches the storefront: suggestions picked with the keyboard, Chinese and English queries
 //     with their matched words marked, a facet, the sort, back and forward;
+//   - shows reviews: a reviewed product's stars, bars, pros and cons and newest reviews in both
+//     languages, "no reviews yet", review text with markup shown as text, and the dashboard's
+//     review panel with its chart and a falling trend's warning;
 //   - renders the storefront at phone width, with no horizontal scrolling;
 //   - audits pages with axe-core for WCAG 2 A/AA violations (contrast, names, labels);
 //   - fails on any console error or uncaught exception.
@@ -85,17 +88,19 @@ async function audit(page, where) {
   assert.deepEqual(found, [], `accessibility violations on ${where}`);
 }
 
-async function shot(page, name) {
+/** A screenshot of the whole page, or of `target` (a locator) alone. */
+async function shot(page, name, target) {
   const path = join(artifacts, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  if (target) await target.screenshot({ path });
+  else await page.screenshot({ path, fullPage: true });
   if (process.env.UPDATE_SCREENSHOTS === "1") {
     mkdirSync(join(root, "docs", "screenshots"), { recursive: true });
     copyFileSync(path, join(root, "docs", "screenshots", `${name}.png`));
   }
 }
 
-async function dashboard(browser, key) {
-  step("dashboard: sign in, every page, retrain, language");
+async function dashboard(browser, key, items) {
+  step("dashboard: sign in, every page, retrain, an item's reviews, language");
   const errors = [];
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   watchErrors(page, errors);
@@ -143,6 +148,7 @@ async function dashboard(browser, key) {
   await page.getByTestId("nav-items").click();
   await page.getByTestId("item-link").first().click();
   await page.getByTestId("item").waitFor();
+  await dashboardReviews(page, items);
 
   await page.getByTestId("nav-settings").click();
   await page.getByTestId("config").waitFor();
@@ -340,6 +346,134 @@ async function storefrontSearch(browser) {
   await phone.close();
 }
 
+/** GET `path` from the demo; the JSON, or null for a non-2xx answer. */
+async function getJson(path, key) {
+  const response = await fetch(`${base}${path}`, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
+  return response.ok ? response.json() : null;
+}
+
+/**
+ * Review texts written by the test: five good ones dated in March (one holding markup as
+ * entities, which the server decodes into `<img ...>` text), then five bad ones in October, so
+ * that sentiment is falling.
+ */
+const MARKUP = "&lt;img src=x onerror=&quot;window.hacked=1&quot;&gt; Good value, <b>fast</b> delivery.";
+const GOOD = ["Great quality, fast delivery. Very happy with it.", "Excellent value for money, works perfectly.",
+  "Love it! Well made and arrived quickly.", "Very good product, great price.", MARKUP];
+const BAD = ["Broke after two days. Poor quality, very disappointed.", "Terrible, stopped working after a week. Waste of money.",
+  "Arrived damaged and customer service never answered.", "Cheap material, fell apart quickly. Do not buy.", "Awful quality, returned it."];
+
+/**
+ * Items for the review steps, chosen from the demo's answers rather than by id: the listed item
+ * with the most reviews (`reviewed`), one with none (`unreviewed`), and another with none that
+ * gets the test's reviews (`written`).
+ */
+async function reviewItems(key) {
+  const catalog = await getJson("/v1/admin/items/search?limit=200", key);
+  const listed = catalog.items.filter((item) => !item.hidden);
+  const summaries = await Promise.all(listed.map((item) => getJson(`/shop/api/items/${encodeURIComponent(item.id)}/reviews`)));
+  const inShop = async (summary) => (await getJson(`/shop/api/items/${encodeURIComponent(summary.item_id)}`)) !== null;
+  const ranked = summaries.filter((s) => s?.reviews > 0)
+    .sort((a, b) => b.reviews - a.reviews || (b.pros.length + b.cons.length) - (a.pros.length + a.cons.length));
+  const empty = summaries.filter((s) => s?.reviews === 0);
+  const pick = async (list) => { for (const s of list) if (await inShop(s)) return s.item_id; return null; };
+  const reviewed = await pick(ranked);
+  const unreviewed = await pick(empty);
+  const written = await pick(empty.filter((s) => s.item_id !== unreviewed));
+  assert.ok(reviewed && unreviewed && written, "the demo shop has reviewed items and items without reviews");
+  const reviews = [...GOOD.map((text, i) => ({ text, rating: 5, created_at: `2026-03-0${i + 1}T10:00:00Z` })),
+    ...BAD.map((text, i) => ({ text, rating: 1, created_at: `2026-10-0${i + 1}T10:00:00Z` }))]
+    .map((review, i) => ({ id: `e2e-review-${i}`, item_id: written, ...review }));
+  const response = await fetch(`${base}/v1/reviews`, {
+    method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ reviews }),
+  });
+  const stored = await response.json();
+  assert.equal(stored.inserted, reviews.length, `the test's reviews are stored: ${JSON.stringify(stored.errors)}`);
+  return { reviewed, unreviewed, written };
+}
+
+/** The dashboard's item page, reached by a search: its review panel, chart and trend. */
+async function dashboardReviews(page, items) {
+  const openItem = async (id) => {
+    await page.getByTestId("nav-items").click();
+    await page.getByTestId("items").waitFor();
+    await page.getByTestId("item-search").fill(id);
+    await page.getByTestId("item-search").press("Enter");
+    await page.locator(`[data-testid="item-link"][href="#/items/${encodeURIComponent(id)}"]`).click();
+    await page.getByTestId("review-panel").waitFor();
+  };
+  await openItem(items.reviewed);
+  const panel = page.getByTestId("review-panel");
+  assert.ok(await panel.locator("svg.chart rect").count() > 0, "reviews by month are charted");
+  assert.match(await panel.getByTestId("reviews-average").innerText(), /\d\.\d\d \/ 5/);
+  assert.ok(await panel.getByTestId("sentiment-badge").count() > 0, "the newest reviews show their sentiment");
+  await audit(page, "an item's review panel");
+  await shot(page, "dashboard-reviews", panel);
+
+  await openItem(items.written);
+  await page.getByTestId("trend-falling").waitFor();
+  assert.ok(await page.getByTestId("reviews-cons").locator("li").count() > 0, "the bad reviews make cons");
+  assert.equal(await page.evaluate(() => window.hacked), undefined, "review text never runs as HTML");
+}
+
+/** A product page's reviews section, once its summary has arrived. */
+async function reviewsShown(page, state) {
+  await page.locator(`[data-testid="reviews"][data-state="${state}"]`).waitFor();
+  return page.getByTestId("reviews");
+}
+
+async function storefrontReviews(browser, items) {
+  step("storefront reviews: stars, bars, pros and cons, newest reviews; none yet; markup as text");
+  const errors = [];
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  watchErrors(page, errors);
+  await page.goto(`${base}/shop/item/${encodeURIComponent(items.reviewed)}`);
+  const section = await reviewsShown(page, "ready");
+  const summary = await getJson(`/shop/api/items/${encodeURIComponent(items.reviewed)}/reviews`);
+  assert.match(await section.getByTestId("review-count").innerText(), new RegExp(`^${summary.reviews} review`));
+  assert.match(await section.getByTestId("review-average").getByRole("img").getAttribute("aria-label"), /out of 5 stars/);
+  assert.equal(await section.getByTestId("rating-bar").count(), 5, "one bar per number of stars");
+  const points = await section.getByTestId("review-point").count();
+  const badges = await section.getByTestId("sentiment-badge").count();
+  assert.ok(points > 0 || badges > 0, "a pro, a con or a review with its sentiment shows");
+  assert.equal(badges, summary.recent.length, "each of the newest reviews has a sentiment badge");
+  await audit(page, "a product page's reviews");
+  await shot(page, "storefront-reviews", section);
+
+  await page.getByTestId("lang-switch").click();
+  await page.locator("#reviews-title").filter({ hasText: "评价" }).waitFor();
+  await reviewsShown(page, "ready");
+  assert.match(await section.getByTestId("review-count").innerText(), /条评价/);
+  await audit(page, "a product page's reviews in Chinese");
+  await page.getByTestId("lang-switch").click();
+
+  await page.goto(`${base}/shop/item/${encodeURIComponent(items.unreviewed)}`);
+  await reviewsShown(page, "empty");
+  assert.match(await page.getByTestId("no-reviews").innerText(), /No reviews yet/);
+
+  // A review's text is shoppers' input: markup in it shows as text and never becomes an element.
+  await page.goto(`${base}/shop/item/${encodeURIComponent(items.written)}`);
+  const written = await reviewsShown(page, "ready");
+  assert.ok(await written.getByTestId("review-cons").count() === 1, "the bad reviews make cons");
+  const texts = await written.locator(".review-text").allInnerTexts();
+  assert.ok(texts.some((text) => text.includes('<img src=x onerror="window.hacked=1">')), "markup in a review shows as text");
+  assert.equal(await written.locator("img, b").count(), 0, "no element comes from a review's text");
+  assert.equal(await page.evaluate(() => window.hacked), undefined);
+  assert.deepEqual(errors, [], "no console errors on the product pages' reviews");
+  await page.close();
+
+  step("storefront reviews at phone width");
+  const phone = await browser.newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  const phoneErrors = [];
+  watchErrors(phone, phoneErrors);
+  await phone.goto(`${base}/shop/item/${encodeURIComponent(items.written)}`);
+  await reviewsShown(phone, "ready");
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no horizontal scrolling at 375 px (overflow ${overflow} px)`);
+  assert.deepEqual(phoneErrors, []);
+  await phone.close();
+}
+
 let demo;
 let browser;
 try {
@@ -349,8 +483,10 @@ try {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
-  await dashboard(browser, demo.key);
+  const items = await reviewItems(demo.key);
+  await dashboard(browser, demo.key, items);
   await storefront(browser);
+  await storefrontReviews(browser, items);
   await storefrontSearch(browser);
   step("all browser tests passed");
 } catch (error) {

@@ -47,7 +47,7 @@ const WORDS = {
     create: "创建", revoke: "吊销", newKey: "新密钥（仅显示一次）：", none: "暂无。", kind: "类型", when: "时间",
     item: "商品", events: "事件", open: "打开", done: "完成", running: "进行中", failed: "失败", records: "条记录",
     reviews: "评价", noReviews: "暂无评价。", rated: "有星级", averageRating: "平均评分",
-    positiveShare: "好评率", trend: "情感趋势", falling: "下降", notFalling: "未下降",
+    positiveShare: "正面占比", trend: "情感趋势", falling: "下降", notFalling: "未下降",
     noTrend: "没有带日期的评价", trendRecent: "最近 {days} 天：{n} 条评价，正面占 {share}。",
     trendEarlier: "此前：{n} 条，正面占 {share}。", trendNoEarlier: "此前没有评价。",
     sentimentByMonth: "每月评价及情感", ratingSpread: "各星级评价数", aspects: "评价维度", aspect: "维度",

@@ -36,7 +36,8 @@ async function one(id) {
     [h("a", { href: `#/items/${encodeURIComponent(i.id)}` }, i.id), i.score.toFixed(3), (i.reasons ?? []).join("; ")]));
   return h("div", { class: "page", "data-testid": "item" },
     h("h1", {}, item.title ?? id),
-    h("section", {}, h("pre", {}, JSON.stringify(item, null, 2))),
+    // The details scroll when long; tabindex lets a keyboard scroll them too.
+    h("section", {}, h("pre", { tabindex: "0" }, JSON.stringify(item, null, 2))),
     reviews,
     h("section", {}, h("h2", {}, t("similar")), related(similar)),
     h("section", {}, h("h2", {}, t("together")), related(together)));
