@@ -60,7 +60,9 @@ impl Engine {
                 if reviews.is_empty() {
                     continue;
                 }
-                let texts: Vec<String> = reviews.into_iter().map(|r| r.text).collect();
+                // The same readable text the summaries read: no markup or entities as key phrases.
+                let texts: Vec<String> =
+                    reviews.iter().map(|r| aisle_reviews::readable_text(&r.text)).collect();
                 let index = corpus.items.add_document(&texts);
                 corpus.item_documents.insert(item.id.to_string(), index);
                 for category in &item.categories {

@@ -25,8 +25,9 @@ pub fn sentences(text: &str) -> Vec<Span> {
     split(text, |text, at, c| match c {
         '。' | '！' | '？' | '；' | '…' | '\n' => true,
         '!' | '?' => true,
-        // A full stop ends a sentence unless a digit follows it (3.5).
-        '.' => !text[at + 1..].chars().next().is_some_and(|n| n.is_ascii_digit()),
+        // A full stop ends a sentence unless a letter or digit follows it at once: 3.5,
+        // example.com and e.g. are not ends.
+        '.' => !text[at + 1..].chars().next().is_some_and(|n| n.is_ascii_alphanumeric()),
         _ => false,
     })
 }
@@ -126,6 +127,8 @@ mod tests {
             ["Great phone.", "Battery lasts 3.5 days!", "质量很好。", "物流太慢！", "😀"]
         );
         assert!(sentences("...!!! 。。").is_empty());
+        let text = "See window.location for it. Fine.";
+        assert_eq!(pieces(text, sentences(text)), ["See window.location for it.", "Fine."]);
         assert!(sentences("").is_empty());
     }
 

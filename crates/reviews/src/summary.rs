@@ -55,14 +55,16 @@ pub struct SentimentCounts {
     pub neutral: u32,
     /// Negative reviews.
     pub negative: u32,
-    /// The mean calibrated probability of positive (0 when there are none).
-    pub mean_positive: f32,
+    /// The mean calibrated probability of positive (`None` when there are none).
+    #[serde(serialize_with = "rounded_option")]
+    pub mean_positive: Option<f32>,
 }
 
 impl SentimentCounts {
     fn add(&mut self, sentiment: &Sentiment) {
         let total = self.total() as f32;
-        self.mean_positive = (self.mean_positive * total + sentiment.positive) / (total + 1.0);
+        let mean = self.mean_positive.unwrap_or(0.0);
+        self.mean_positive = Some((mean * total + sentiment.positive) / (total + 1.0));
         match sentiment.polarity {
             Polarity::Positive => self.positive += 1,
             Polarity::Neutral => self.neutral += 1,
@@ -75,9 +77,9 @@ impl SentimentCounts {
         self.positive + self.neutral + self.negative
     }
 
-    /// The share labelled positive (0 when there are none).
-    pub fn positive_share(&self) -> f32 {
-        self.positive as f32 / self.total().max(1) as f32
+    /// The share labelled positive (`None` when there are none).
+    pub fn positive_share(&self) -> Option<f32> {
+        (self.total() > 0).then(|| self.positive as f32 / self.total() as f32)
     }
 }
 
@@ -90,6 +92,7 @@ pub struct Month {
     #[serde(flatten)]
     pub sentiment: SentimentCounts,
     /// The month's mean rating, when any review was rated.
+    #[serde(serialize_with = "rounded_option")]
     pub average_rating: Option<f32>,
 }
 
@@ -100,12 +103,14 @@ pub struct Trend {
     pub window_days: u32,
     /// Dated reviews in the window.
     pub recent_reviews: u32,
-    /// Their positive share.
-    pub recent_positive_share: f32,
+    /// Their positive share (`None` when there are none).
+    #[serde(serialize_with = "rounded_option")]
+    pub recent_positive_share: Option<f32>,
     /// Dated reviews before the window.
     pub earlier_reviews: u32,
-    /// Their positive share.
-    pub earlier_positive_share: f32,
+    /// Their positive share (`None` when there are none).
+    #[serde(serialize_with = "rounded_option")]
+    pub earlier_positive_share: Option<f32>,
     /// Whether sentiment is falling: both periods have at least [`TREND_MIN_REVIEWS`] reviews
     /// and the recent positive share is at least [`TREND_DROP`] lower.
     pub falling: bool,
@@ -131,6 +136,7 @@ pub struct AspectSummary {
     #[serde(flatten)]
     pub sentiment: SentimentCounts,
     /// Net opinion: (positive - negative) / mentions, from -1 to 1.
+    #[serde(serialize_with = "rounded")]
     pub net: f32,
 }
 
@@ -144,6 +150,7 @@ pub struct Quote {
     /// The clause's language.
     pub language: &'static str,
     /// How sure the reader is of the clause's sentiment.
+    #[serde(serialize_with = "rounded")]
     pub score: f32,
 }
 
@@ -159,10 +166,26 @@ pub struct Point {
     /// Clauses saying so.
     pub mentions: u32,
     /// The share of the aspect's mentions saying so.
+    #[serde(serialize_with = "rounded")]
     pub share: f32,
     /// Up to [`QUOTES_PER_POINT`] clauses saying it best: the surest first, at most one per
     /// review, short ones preferred.
     pub quotes: Vec<Quote>,
+}
+
+/// Shares, means and scores are written with three decimals: more is noise to a reader.
+fn rounded<S: serde::Serializer>(value: &f32, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f32((value * 1000.0).round() / 1000.0)
+}
+
+fn rounded_option<S: serde::Serializer>(
+    value: &Option<f32>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => rounded(value, serializer),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// Quotes per pro or con.
@@ -187,6 +210,7 @@ pub struct ItemSummary {
     /// Reviews with a rating.
     pub rated: u32,
     /// Their mean rating.
+    #[serde(serialize_with = "rounded_option")]
     pub average_rating: Option<f32>,
     /// Reviews by stars, "1" to "5" (half stars round up, 0 stars count as 1).
     pub ratings: BTreeMap<String, u32>,
@@ -267,7 +291,8 @@ fn trend(reviews: &[ReadReview]) -> Option<Trend> {
     }
     let falling = recent.total() >= TREND_MIN_REVIEWS
         && earlier.total() >= TREND_MIN_REVIEWS
-        && recent.positive_share() <= earlier.positive_share() - TREND_DROP;
+        && recent.positive_share().unwrap_or(0.0)
+            <= earlier.positive_share().unwrap_or(0.0) - TREND_DROP;
     Some(Trend {
         window_days: TREND_WINDOW_DAYS,
         recent_reviews: recent.total(),
@@ -442,5 +467,20 @@ mod tests {
         assert_eq!(summary.reviews, 0);
         assert_eq!(summary.average_rating, None);
         assert!(summary.trend.is_none() && summary.pros.is_empty());
+        let json = serde_json::to_value(&summary).expect("json");
+        assert!(json["sentiment"]["mean_positive"].is_null(), "no mean of nothing: {json}");
+    }
+
+    #[test]
+    fn shares_and_means_are_written_with_three_decimals() {
+        let models = SentimentModels::builtin().expect("models");
+        let reviews: Vec<Review> = (0..3)
+            .map(|k| review(&format!("r{k}"), Some(if k == 0 { 5.0 } else { 4.0 }), "Good.", k))
+            .collect();
+        let read: Vec<ReadReview> = reviews.iter().map(|r| read_review(&models, r)).collect();
+        let json = serde_json::to_value(summarize(&read, Keywords::default())).expect("json");
+        assert_eq!(json["average_rating"].as_f64(), Some(f64::from(4.333_f32)), "{json}");
+        let mean = json["sentiment"]["mean_positive"].as_f64().expect("a mean");
+        assert_eq!(mean, f64::from((mean as f32 * 1000.0).round() / 1000.0), "{json}");
     }
 }

@@ -174,14 +174,27 @@ async fn the_storefront_shows_an_items_reviews_without_a_key() {
         &shop,
         "/v1/reviews",
         &shop.write,
-        json!({"reviews": [{"id": "s-1", "item_id": "shop-item", "rating": 5, "text": "Fits perfectly, true to size."}]}),
+        json!({"reviews": [
+            {"id": "s-1", "item_id": "sku-000001", "rating": 5, "text": "Fits perfectly, true to size.", "created_at": "2099-01-01T00:00:00Z"},
+        ]}),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body, _) =
-        call(&shop.app, Method::GET, "/shop/api/items/shop-item/reviews", None, None).await;
+    let page = "/shop/api/items/sku-000001/reviews";
+    let (status, body, _) = call(&shop.app, Method::GET, page, None, None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["reviews"], 1);
+    assert_eq!(body["recent"][0]["id"], "s-1", "newest first: {body}");
     assert_eq!(body["recent"][0]["sentiment"]["label"], "positive", "{body}");
-    assert_eq!(body["aspects"][0]["aspect"], "size_fit", "{body}");
+    assert!(body["aspects"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|m| m["aspect"] == "size_fit")));
+
+    let unlisted = "/shop/api/items/never-listed/reviews";
+    let (status, ..) = call(&shop.app, Method::GET, unlisted, None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the storefront shows only the shop's items");
+    let hide = "/v1/items/sku-000001/hide";
+    let (status, ..) = call(&shop.app, Method::POST, hide, Some(&shop.admin), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, ..) = call(&shop.app, Method::GET, page, None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a hidden item's reviews are hidden with it");
 }

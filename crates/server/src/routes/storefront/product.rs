@@ -151,5 +151,14 @@ pub(crate) async fn reviews(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
 ) -> Answer<crate::routes::reviews::SummaryView> {
-    blocking(&state, move |s| crate::routes::reviews::summary_of(s, &id, 10).map(Json)).await
+    blocking(&state, move |s| {
+        // Hidden items are not in the shop: their reviews are not shown either.
+        let item = parse_id("id", &id)?;
+        let listed = s.engine().store().item(&item).map_err(Problem::internal)?;
+        if !listed.is_some_and(|i| !i.hidden && !s.live.is_hidden(&i.id)) {
+            return Err(Problem::not_found(format!("no item {id} in the shop")));
+        }
+        crate::routes::reviews::summary_of(s, &id, 10).map(Json)
+    })
+    .await
 }
