@@ -58,6 +58,29 @@ pub enum Command {
     /// Review intelligence: sentiment of texts, an item's review summary, category keywords,
     /// and training the sentiment models.
     Reviews(ReviewsArgs),
+    /// Shopper profiles: RFM, segment, lifecycle, affinities and purchase propensity.
+    Profiles(ProfilesArgs),
+}
+
+/// `aisle profiles`.
+#[derive(Debug, clap::Args)]
+pub struct ProfilesArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: ProfilesAction,
+}
+
+/// `aisle profiles` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProfilesAction {
+    /// One shopper's profile, as GET /v1/users/{id}/profile answers it.
+    Show {
+        /// The shopper's id.
+        user: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `aisle reviews`.

@@ -21,6 +21,7 @@ mod import;
 mod inventory;
 mod matrix;
 mod product_search;
+mod profiles;
 mod progress;
 mod recommendations;
 mod reviews;
@@ -30,6 +31,8 @@ mod train;
 mod training_set;
 
 pub use aisle_ingest::Format;
+/// Shopper profiles' types (the profile, RFM, segments, lifecycle), as the binaries use them.
+pub use aisle_profiles as profile;
 pub use aisle_recommend::{FitProgress, MODEL_NAMES};
 /// Review intelligence's types (sentiment, aspects, keywords, summaries), as the binaries use them.
 pub use aisle_reviews as review_text;
@@ -49,6 +52,7 @@ pub use import::{read_rejects, ImportOptions, ImportReport, RejectedRow};
 pub use inventory::{ModelSummary, StoredReport, VersionSummary};
 pub use matrix::{MatrixReport, MatrixRequest};
 pub use product_search::{default_model_dir, ModelInfo, OpenedSearch, SemanticState, SyncReport};
+pub use profiles::{ProfileContext, PROFILE_EVENTS, PROPENSITY_HORIZON_DAYS};
 pub use progress::Progress;
 pub use recommendations::{RecommendReport, Recommendation};
 pub use reviews::{

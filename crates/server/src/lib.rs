@@ -16,6 +16,7 @@ pub mod merchandising;
 mod metrics;
 pub mod openapi;
 mod problem;
+mod profiles;
 mod reviews;
 pub mod routes;
 mod search;

@@ -10,7 +10,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::dashboard::{browse, imports, models, overview, settings, training};
 use crate::routes::{
-    admin, catalog, events, health, recommendations, reviews, search, RecordIssue,
+    admin, catalog, events, health, profiles, recommendations, reviews, search, RecordIssue,
 };
 use crate::state::AppState;
 
@@ -33,6 +33,7 @@ use crate::state::AppState;
         search::search, search::suggest, search::status, search::get_settings,
         search::put_settings,
         reviews::post_reviews, reviews::summary, reviews::keywords, reviews::sentiment,
+        profiles::profile,
         admin::train, admin::reload, admin::get_merchandising, admin::put_merchandising,
         overview::overview, models::models, models::reports, training::status, training::start,
         imports::start, imports::status, browse::search_items, browse::users,
@@ -46,6 +47,7 @@ use crate::state::AppState;
         (name = "search", description = "read scope (settings and status: admin scope)"),
         (name = "events", description = "write scope"),
         (name = "reviews", description = "read scope (writing reviews: write scope)"),
+        (name = "profiles", description = "admin scope: shopper profiles and predictions"),
         (name = "catalog", description = "admin scope"),
         (name = "users", description = "admin scope"),
         (name = "admin", description = "admin scope"),

@@ -48,6 +48,8 @@ pub struct AppState {
     pub(crate) search: crate::search::SearchState,
     /// Sentiment models and the review keyword corpus.
     pub(crate) reviews: crate::reviews::ReviewState,
+    /// The shop-wide context shopper profiles are read against.
+    pub(crate) profiles: crate::profiles::ProfileState,
 }
 
 impl AppState {
@@ -81,10 +83,12 @@ impl AppState {
             recommendation_purchases: Default::default(),
             search: Default::default(),
             reviews,
+            profiles: Default::default(),
         });
         state.reload();
         crate::search::start(&state);
         crate::reviews::start(&state);
+        crate::profiles::start(&state);
         Ok(state)
     }
 

@@ -4,6 +4,7 @@ mod data;
 mod demo;
 mod matrix;
 mod models;
+mod profiles;
 mod reviews;
 pub(crate) mod search;
 mod serve;
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => search::search(&open(&config)?, args),
         Command::Models(args) => search::models(&open(&config)?, args),
         Command::Reviews(args) => reviews::run(&config, args),
+        Command::Profiles(args) => profiles::run(&config, args),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod dashboard;
 pub mod events;
 pub mod health;
+pub mod profiles;
 pub mod recommendations;
 pub mod reviews;
 pub mod search;
@@ -67,6 +68,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/v1/items/{id}/hide", post(catalog::hide_item))
         .route("/v1/users/batch", post(catalog::batch_users))
+        .route("/v1/users/{id}/profile", get(profiles::profile))
         .route(
             "/v1/users/{id}",
             get(catalog::get_user).put(catalog::put_user).delete(catalog::delete_user),
