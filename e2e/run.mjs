@@ -1,6 +1,8 @@
 // Browser tests of the dashboard and the storefront, in Debian's headless Chromium driven by
 // playwright-core. Starts `aisle demo` on a small shop in a temporary directory, then:
 //   - signs in to the dashboard and visits every page, retrains a model, switches language;
+//   - reads a shopper's profile: segment, lifecycle, propensity, its charts in both languages,
+//     then a device name with markup shown as text;
 //   - follows a shopper through the storefront (product page, add to cart, checkout) and checks
 //     that the home recommendations changed afterwards;
 //   - searches the storefront: suggestions picked with the keyboard, Chinese and English queries
@@ -99,8 +101,8 @@ async function shot(page, name, target) {
   }
 }
 
-async function dashboard(browser, key, items) {
-  step("dashboard: sign in, every page, retrain, an item's reviews, language");
+async function dashboard(browser, key, items, shopper) {
+  step("dashboard: sign in, every page, retrain, a shopper's profile, an item's reviews, language");
   const errors = [];
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   watchErrors(page, errors);
@@ -140,10 +142,13 @@ async function dashboard(browser, key, items) {
   await audit(page, "the models page");
 
   await page.getByTestId("nav-users").click();
-  await page.getByTestId("user-link").first().click();
+  await page.getByTestId("user-search").fill(shopper);
+  await page.getByTestId("user-search").press("Enter");
+  await page.locator(`[data-testid="user-link"][href="#/users/${encodeURIComponent(shopper)}"]`).click();
   await page.getByTestId("user").waitFor();
   assert.ok(await page.locator('[data-testid="user"] table').count() >= 1, "a shopper's page lists recommendations");
   await shot(page, "dashboard-user");
+  await dashboardProfile(page, shopper, key);
 
   await page.getByTestId("nav-items").click();
   await page.getByTestId("item-link").first().click();
@@ -416,6 +421,75 @@ async function dashboardReviews(page, items) {
   assert.equal(await page.evaluate(() => window.hacked), undefined, "review text never runs as HTML");
 }
 
+/** A device name holding markup, as a shopper's event may send it. */
+const DEVICE_MARKUP = '<img src=x onerror="window.hacked=2">';
+
+/** The shopper with the most events among the first listed. */
+async function profiledShopper(key) {
+  const { users } = await getJson("/v1/admin/users?limit=200", key);
+  return users.reduce((best, user) => (user.events > best.events ? user : best)).id;
+}
+
+/**
+ * One more view for `shopper` with `DEVICE_MARKUP` as its device, dated at their latest event so
+ * that no profile's "now" moves.
+ */
+async function viewFromMarkupDevice(shopper, key) {
+  const { events: [latest] } = await getJson(`/v1/admin/users/${encodeURIComponent(shopper)}/events?limit=1`, key);
+  const event = {
+    event_id: "e2e-device-markup", user_id: shopper, item_id: latest.item_id, kind: "view", timestamp: latest.timestamp, device: DEVICE_MARKUP,
+  };
+  const response = await fetch(`${base}/v1/events`, {
+    method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ events: [event] }),
+  });
+  const stored = await response.json();
+  assert.equal(stored.accepted, 1, `the test's event is stored: ${JSON.stringify(stored.errors)}`);
+}
+
+/** The shopper page's profile: cards, propensity and its reasons, charts, raw JSON, both languages. */
+async function dashboardProfile(page, shopper, key) {
+  const profile = await getJson(`/v1/users/${encodeURIComponent(shopper)}/profile`, key);
+  const panel = page.getByTestId("profile");
+  for (const [testid, value] of [["profile-segment", profile.segment], ["profile-lifecycle", profile.lifecycle]]) {
+    const shown = panel.getByTestId(testid).locator("[data-value]");
+    assert.equal(await shown.getAttribute("data-value"), value);
+    assert.match(await shown.innerText(), /^[^_]+$/, `${testid} reads as words, not as \`${value}\``);
+  }
+  if (profile.propensity === null) {
+    assert.equal(await panel.getByTestId("propensity-unavailable").innerText(), profile.propensity_detail.unavailable);
+  } else {
+    assert.match(await panel.getByTestId("propensity-value").innerText(), /^\d{1,3}\.\d%$/, "the propensity as a percentage");
+    assert.match(await panel.getByTestId("profile-propensity").innerText(), new RegExp(`${profile.propensity_detail.horizon_days} days`));
+    assert.equal(await panel.getByTestId("propensity-reasons").locator("tbody tr").count(), profile.propensity_detail.reasons.length);
+  }
+  const bars = (testid) => panel.getByTestId(testid).locator("svg.chart rect").count();
+  assert.equal(await bars("profile-categories"), profile.affinities.categories.length, "a bar per category");
+  assert.equal(await bars("profile-hours"), profile.habits.hours.filter((n) => n > 0).length, "a bar per active hour");
+  assert.equal(await bars("profile-weekdays"), profile.habits.weekdays.filter((n) => n > 0).length, "a bar per active weekday");
+  assert.equal(await bars("profile-devices"), profile.habits.devices.length, "a bar per device");
+
+  const raw = panel.getByTestId("profile-raw");
+  await raw.locator("summary").click();
+  assert.match(await raw.innerText(), /"propensity_detail"/, "the raw view holds the profile JSON");
+  await audit(page, "a shopper's profile");
+  await raw.locator("summary").click();
+  await shot(page, "dashboard-profile", panel);
+
+  await page.getByTestId("lang-switch").click();
+  await panel.getByTestId("profile-segment").filter({ hasText: /[\u4e00-\u9fff]/ }).waitFor();
+  await audit(page, "a shopper's profile in Chinese");
+  await page.getByTestId("lang-switch").click();
+  await panel.getByTestId("profile-segment").filter({ hasText: "Segment" }).waitFor();
+
+  // A device name is shoppers' input: its markup shows as text and never becomes an element.
+  await viewFromMarkupDevice(shopper, key);
+  await page.reload();
+  const markup = panel.getByTestId("profile-devices").locator("svg text").filter({ hasText: DEVICE_MARKUP.slice(0, 19) });
+  await markup.waitFor();
+  assert.equal(await page.locator('[data-testid="user"] img').count(), 0, "no element comes from a device name");
+  assert.equal(await page.evaluate(() => window.hacked), undefined, "a device name never runs as HTML");
+}
+
 /** A product page's reviews section, once its summary has arrived. */
 async function reviewsShown(page, state) {
   await page.locator(`[data-testid="reviews"][data-state="${state}"]`).waitFor();
@@ -484,7 +558,8 @@ try {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
   const items = await reviewItems(demo.key);
-  await dashboard(browser, demo.key, items);
+  const shopper = await profiledShopper(demo.key);
+  await dashboard(browser, demo.key, items, shopper);
   await storefront(browser);
   await storefrontReviews(browser, items);
   await storefrontSearch(browser);

@@ -81,6 +81,25 @@ pub enum ProfilesAction {
         #[arg(long)]
         json: bool,
     },
+    /// Every RFM segment's shoppers, spend and share, and k-means clusters of behaviour, as
+    /// GET /v1/segments answers them.
+    Segments {
+        /// Behaviour clusters to make (2 to 20).
+        #[arg(long, default_value_t = 5)]
+        k: usize,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write one segment's shoppers as CSV to standard output: an RFM segment (champions,
+    /// at_risk, ...) or a cluster (cluster-0 is the largest of `--k`).
+    Export {
+        /// The segment.
+        segment: String,
+        /// Behaviour clusters to make, for cluster-N.
+        #[arg(long, default_value_t = 5)]
+        k: usize,
+    },
 }
 
 /// `aisle reviews`.

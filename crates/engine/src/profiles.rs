@@ -6,8 +6,9 @@ use std::time::Instant;
 
 use aisle_domain::{Event, EventKind, ExternalId, Order, OrderStatus};
 use aisle_profiles::propensity::{features, Propensity, PropensityModel};
+use aisle_profiles::segments::ShopperSummary;
 use aisle_profiles::{
-    CatalogFacts, ItemFacts, LifecycleRules, Profile, ProfileBuilder, RfmScale, DAY_MS,
+    CatalogFacts, ItemFacts, LifecycleRules, Profile, ProfileBuilder, RfmScale, Segment, DAY_MS,
 };
 
 use crate::{Engine, Result};
@@ -33,8 +34,9 @@ pub struct ProfileContext {
     pub now: i64,
     /// Lifecycle thresholds.
     pub rules: LifecycleRules,
-    /// Shoppers read to build the scale.
-    pub shoppers: usize,
+    /// Every shopper's summary as of `now`, with their segment: what segment statistics,
+    /// clusters and exports read.
+    pub shoppers: Vec<ShopperSummary>,
     /// The propensity model, or why there is none (a shop with too short a history).
     pub propensity: std::result::Result<PropensityModel, String>,
 }
@@ -118,16 +120,20 @@ impl Engine {
         let cutoff = now - i64::from(PROPENSITY_HORIZON_DAYS) * DAY_MS;
         let mut examples = Vec::new();
         let mut buyers = Vec::new();
-        let mut shoppers = 0usize;
+        let mut shoppers = Vec::new();
         let mut after = None;
         loop {
             let page = self.store().list_users(after, 1_000, None)?;
             let Some(last) = page.last() else { break };
             after = Some(last.index);
             for user in page {
-                shoppers += 1;
                 let history = self.history(&user.id)?;
                 let builder = history.fold(&catalog, None);
+                // Segments wait for the scale, which needs every buyer first.
+                shoppers.push(ShopperSummary::of(
+                    user.id.to_string(),
+                    &builder.profile(now, None, &rules),
+                ));
                 let (frequency, monetary) = builder.frequency_and_monetary();
                 if let Some(recency) = builder.recency_days(now).filter(|_| frequency > 0) {
                     buyers.push((recency, f64::from(frequency), monetary));
@@ -147,21 +153,22 @@ impl Engine {
             }
             Err(reason) => tracing::info!(%reason, "no propensity model"),
         }
+        let scale = RfmScale::new(&buyers);
+        if let Some(scale) = &scale {
+            for shopper in shoppers.iter_mut().filter(|s| s.frequency > 0) {
+                let recency = shopper.recency_days.unwrap_or_default();
+                let scores = scale.scores(recency, f64::from(shopper.frequency), shopper.monetary);
+                shopper.segment = Segment::of(Some(scores)).as_str();
+            }
+        }
         tracing::info!(
-            shoppers,
+            shoppers = shoppers.len(),
             buyers = buyers.len(),
             examples = examples.len(),
             seconds = started.elapsed().as_secs_f64(),
             "profile context built"
         );
-        Ok(ProfileContext {
-            catalog,
-            scale: RfmScale::new(&buyers),
-            now,
-            rules,
-            shoppers,
-            propensity,
-        })
+        Ok(ProfileContext { catalog, scale, now, rules, shoppers, propensity })
     }
 
     fn history(&self, user: &ExternalId) -> Result<History> {

@@ -251,7 +251,9 @@ impl ProfileBuilder {
         let recency_days = self.recency_days(now);
         let scores = match (recency_days, scale) {
             (Some(days), Some(scale)) if frequency > 0 => {
-                Some(scale.scores(days, f64::from(frequency), monetary))
+                // Scored on the figures as shown, so a summary made from a profile
+                // (segments::ShopperSummary) scores the same.
+                Some(scale.scores(round2(days), f64::from(frequency), round2(monetary)))
             }
             _ => None,
         };

@@ -7,6 +7,8 @@
 //!   ([`Lifecycle`]) and, with the shop's RFM cut points ([`RfmScale`]), the RFM scores and
 //!   segment ([`Segment`]).
 //!
+//! - [`segments`]: statistics of every RFM segment and k-means clusters ([`kmeans`]) of the
+//!   shoppers' behaviour.
 //! - [`propensity`]: the probability that a shopper buys in the next days, from gradient-boosted
 //!   trees (`aisle-predict`) trained on the shop's own past, with the features behind it.
 //!
@@ -14,9 +16,11 @@
 
 mod builder;
 mod facts;
+pub mod kmeans;
 mod lifecycle;
 pub mod propensity;
 mod rfm;
+pub mod segments;
 
 pub use builder::{Profile, ProfileBuilder, Share, DAY_MS};
 pub use facts::{CatalogFacts, ItemFacts, PriceBand};

@@ -33,7 +33,7 @@ use crate::state::AppState;
         search::search, search::suggest, search::status, search::get_settings,
         search::put_settings,
         reviews::post_reviews, reviews::summary, reviews::keywords, reviews::sentiment,
-        profiles::profile,
+        profiles::profile, profiles::segments, profiles::segment_users,
         admin::train, admin::reload, admin::get_merchandising, admin::put_merchandising,
         overview::overview, models::models, models::reports, training::status, training::start,
         imports::start, imports::status, browse::search_items, browse::users,

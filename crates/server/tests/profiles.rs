@@ -73,3 +73,61 @@ async fn a_shopper_with_no_events_has_an_empty_profile_and_strangers_none() {
     let (status, ..) = call(&shop.app, Method::GET, uri, Some(&shop.read), None).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "profiles are personal data: admin scope");
 }
+
+#[tokio::test]
+async fn segments_sum_to_the_shop_and_a_segment_exports_as_csv() {
+    let shop = shop_serving(|_| {}, &[]);
+    let admin = Some(shop.admin.as_str());
+    let (status, body, _) = call(&shop.app, Method::GET, "/v1/segments?k=4", admin, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let shoppers = body["shoppers"].as_u64().expect("shoppers");
+    let rfm = body["rfm"].as_array().expect("rfm");
+    assert_eq!(rfm.len(), 12, "every segment listed");
+    let counted: u64 = rfm.iter().filter_map(|s| s["shoppers"].as_u64()).sum();
+    assert_eq!(counted, shoppers, "every shopper in exactly one segment");
+    let revenue: f64 = rfm.iter().filter_map(|s| s["revenue_share"].as_f64()).sum();
+    assert!((revenue - 1.0).abs() < 0.01, "{revenue}");
+    let clusters = body["clusters"]["clusters"].as_array().expect("clusters");
+    assert_eq!(clusters.len(), 4);
+    let sizes: Vec<u64> = clusters.iter().filter_map(|c| c["shoppers"].as_u64()).collect();
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "largest first: {sizes:?}");
+
+    let biggest = rfm
+        .iter()
+        .filter(|s| s["segment"] != "prospects")
+        .max_by_key(|s| s["shoppers"].as_u64())
+        .expect("a segment");
+    let name = biggest["segment"].as_str().expect("name");
+    let uri = format!("/v1/segments/{name}/users");
+    let request = axum::http::Request::builder()
+        .uri(&uri)
+        .header("authorization", format!("Bearer {}", shop.admin))
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let (status, bytes, kind) = common::raw(&shop.app, request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    let csv = String::from_utf8(bytes).expect("utf-8");
+    assert!(csv.starts_with("user_id,segment,"), "{csv}");
+    assert_eq!(csv.lines().count() as u64, biggest["shoppers"].as_u64().expect("n") + 1);
+    assert!(csv.lines().skip(1).all(|l| l.split(',').nth(1) == Some(name)), "{csv}");
+
+    let uri = "/v1/segments/cluster-0/users?k=4&format=json";
+    let (status, body, _) = call(&shop.app, Method::GET, uri, admin, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["users"].as_array().map(Vec::len) as Option<usize>,
+        sizes.first().map(|s| *s as usize)
+    );
+
+    for (uri, expected) in [
+        ("/v1/segments?k=1", StatusCode::BAD_REQUEST),
+        ("/v1/segments?k=21", StatusCode::BAD_REQUEST),
+        ("/v1/segments/vip/users", StatusCode::NOT_FOUND),
+        ("/v1/segments/cluster-4/users?k=4", StatusCode::NOT_FOUND),
+        ("/v1/segments/champions/users?format=xml", StatusCode::BAD_REQUEST),
+    ] {
+        let (status, body, _) = call(&shop.app, Method::GET, uri, admin, None).await;
+        assert_eq!(status, expected, "{uri}: {body}");
+    }
+}

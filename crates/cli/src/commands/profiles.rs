@@ -3,15 +3,93 @@
 use std::process::ExitCode;
 
 use aisle_domain::{ExternalId, Timestamp};
-use aisle_engine::{Config, Engine, PROPENSITY_HORIZON_DAYS};
+use aisle_engine::profile::segments::{
+    clusters, members, segment_stats, to_csv, CLUSTER_FEATURES, CLUSTER_SEED,
+};
+use aisle_engine::{Config, Engine, ProfileContext, PROPENSITY_HORIZON_DAYS};
 use anyhow::{bail, Context};
 use serde_json::json;
 
 use crate::cli::{ProfilesAction, ProfilesArgs};
 
+fn context(config: &Config) -> anyhow::Result<ProfileContext> {
+    let engine = Engine::open(config)
+        .with_context(|| format!("cannot open the store in {}", config.data_dir.display()))?;
+    eprintln!("reading every shopper's history ...");
+    Ok(engine.profile_context()?)
+}
+
 /// Runs one `aisle profiles` subcommand.
 pub fn run(config: &Config, args: ProfilesArgs) -> anyhow::Result<ExitCode> {
     match args.action {
+        ProfilesAction::Segments { k, json } => {
+            let context = context(config)?;
+            let stats = segment_stats(&context.shoppers);
+            let found = clusters(&context.shoppers, k, CLUSTER_SEED);
+            if json {
+                let value = json!({
+                    "shoppers": context.shoppers.len(),
+                    "rfm": stats,
+                    "clusters": found.as_ref().ok(),
+                    "clusters_unavailable": found.as_ref().err().map(|e| e.to_string()),
+                    "cluster_features": CLUSTER_FEATURES,
+                });
+                emit!("{}", serde_json::to_string_pretty(&value)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            emit!(
+                "{:<20} {:>8} {:>7} {:>9} {:>7} {:>10} {:>8}",
+                "segment",
+                "shoppers",
+                "share",
+                "recency",
+                "orders",
+                "spend",
+                "revenue"
+            );
+            for s in &stats {
+                emit!(
+                    "{:<20} {:>8} {:>6.1}% {:>9} {:>7.2} {:>10.2} {:>7.1}%",
+                    s.segment,
+                    s.shoppers,
+                    s.share * 100.0,
+                    s.mean_recency_days.map_or("-".to_string(), |r| format!("{r:.1}")),
+                    s.mean_frequency,
+                    s.mean_monetary,
+                    s.revenue_share * 100.0
+                );
+            }
+            match found {
+                Ok(found) => {
+                    emit!(
+                        "\n{} clusters of {} shoppers seen (typical shopper of each):",
+                        k,
+                        found.clustered
+                    );
+                    for c in &found.clusters {
+                        let centre: Vec<String> =
+                            c.centre.iter().map(|(name, v)| format!("{name} {v:.1}")).collect();
+                        emit!(
+                            "cluster-{} {:>7} shoppers ({:.1}%), mostly {}: {}",
+                            c.cluster,
+                            c.shoppers,
+                            c.share * 100.0,
+                            c.main_segment,
+                            centre.join(", ")
+                        );
+                    }
+                }
+                Err(error) => emit!("no clusters: {error}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ProfilesAction::Export { segment, k } => {
+            let context = context(config)?;
+            let chosen = members(&context.shoppers, &segment, k, CLUSTER_SEED)?;
+            eprintln!("{} shoppers in {segment}", chosen.len());
+            print!("{}", to_csv(&chosen));
+            Ok(ExitCode::SUCCESS)
+        }
         ProfilesAction::Show { user, json } => {
             let engine = Engine::open(config).with_context(|| {
                 format!("cannot open the store in {}", config.data_dir.display())

@@ -69,6 +69,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/items/{id}/hide", post(catalog::hide_item))
         .route("/v1/users/batch", post(catalog::batch_users))
         .route("/v1/users/{id}/profile", get(profiles::profile))
+        .route("/v1/segments", get(profiles::segments))
+        .route("/v1/segments/{name}/users", get(profiles::segment_users))
         .route(
             "/v1/users/{id}",
             get(catalog::get_user).put(catalog::put_user).delete(catalog::delete_user),

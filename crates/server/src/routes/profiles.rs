@@ -1,16 +1,24 @@
 //! A shopper's profile: RFM, segment, lifecycle, activity, affinities, price band and habits,
-//! read from the store on each request, with the purchase propensity and its reasons.
+//! read from the store on each request, with the purchase propensity and its reasons; and the
+//! shop's shoppers in groups (RFM segment statistics, behaviour clusters, a segment's export).
 
 use std::sync::Arc;
 
 use aisle_domain::Timestamp;
+use aisle_engine::profile::kmeans::MAX_K;
 use aisle_engine::profile::propensity::Reason;
+use aisle_engine::profile::segments::{
+    clusters, members, segment_stats, to_csv, Clusters, SegmentStats, SelectError,
+    CLUSTER_FEATURES, CLUSTER_SEED,
+};
 use aisle_engine::profile::Profile;
 use axum::extract::State;
-use serde::Serialize;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
 
 use super::parse_id;
-use crate::problem::{Answer, Json, Path, Problem};
+use crate::problem::{Answer, Json, Path, Problem, Query};
 use crate::profiles::ProfileState;
 use crate::state::AppState;
 
@@ -84,6 +92,123 @@ pub async fn profile(
             propensity: propensity.map(|p| p.probability),
             propensity_detail: detail,
         }))
+    })
+    .await
+    .map_err(Problem::internal)?
+}
+
+/// Segment options.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SegmentParams {
+    /// Behaviour clusters to make (2 to 20); default 5.
+    pub k: Option<usize>,
+    /// For an export: `csv` (default) or `json`.
+    pub format: Option<String>,
+}
+
+/// The shop's shoppers in groups.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SegmentsView {
+    /// The time the figures are read as of, RFC 3339.
+    pub as_of: String,
+    /// Shoppers in the store.
+    pub shoppers: usize,
+    /// Every RFM segment, best first: shoppers, share, mean recency, frequency and spend,
+    /// share of revenue.
+    #[schema(value_type = Vec<Object>)]
+    pub rfm: Vec<SegmentStats>,
+    /// k-means clusters of behaviour (days since last seen, orders, spend, events, events in
+    /// 30 days, on log scales), largest first; `null` with too few shoppers.
+    #[schema(value_type = Object)]
+    pub clusters: Option<Clusters>,
+    /// Why there are no clusters, when there are none.
+    pub clusters_unavailable: Option<String>,
+    /// The features clusters are drawn on.
+    pub cluster_features: Vec<&'static str>,
+}
+
+fn cluster_count(params: &SegmentParams) -> Result<usize, Problem> {
+    let k = params.k.unwrap_or(5);
+    if !(2..=MAX_K).contains(&k) {
+        return Err(Problem::bad_request(format!("`k` is {k}; ask for 2 to {MAX_K} clusters")));
+    }
+    Ok(k)
+}
+
+/// RFM segment statistics and behaviour clusters of every shopper.
+#[utoipa::path(get, path = "/v1/segments", tag = "profiles", params(SegmentParams),
+    responses((status = 200, body = SegmentsView), (status = 400, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn segments(
+    State(state): State<Arc<AppState>>,
+    Query(params): Query<SegmentParams>,
+) -> Answer<SegmentsView> {
+    let k = cluster_count(&params)?;
+    let worker = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let context = ProfileState::context(&worker)?;
+        let (clusters, unavailable) = match clusters(&context.shoppers, k, CLUSTER_SEED) {
+            Ok(found) => (Some(found), None),
+            Err(error) => (None, Some(error.to_string())),
+        };
+        Ok(Json(SegmentsView {
+            as_of: Timestamp::from_millis(context.now)
+                .map(Timestamp::to_rfc3339)
+                .unwrap_or_default(),
+            shoppers: context.shoppers.len(),
+            rfm: segment_stats(&context.shoppers),
+            clusters,
+            clusters_unavailable: unavailable,
+            cluster_features: CLUSTER_FEATURES.to_vec(),
+        }))
+    })
+    .await
+    .map_err(Problem::internal)?
+}
+
+/// The shoppers of one segment (an RFM segment such as `champions`, or `cluster-N` of the
+/// clusters `k` makes), as CSV (default) or JSON.
+#[utoipa::path(get, path = "/v1/segments/{name}/users", tag = "profiles",
+    params(("name" = String, Path, description = "an RFM segment or cluster-N"), SegmentParams),
+    responses((status = 200, description = "text/csv, or JSON with ?format=json"),
+        (status = 400, body = Problem), (status = 404, body = Problem)),
+    security(("api_key" = [])))]
+pub async fn segment_users(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+    Query(params): Query<SegmentParams>,
+) -> Result<Response, Problem> {
+    let k = cluster_count(&params)?;
+    let json = match params.format.as_deref() {
+        None | Some("csv") => false,
+        Some("json") => true,
+        Some(other) => {
+            return Err(Problem::bad_request(format!("`format` is {other:?}; use csv or json")))
+        }
+    };
+    let worker = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let context = ProfileState::context(&worker)?;
+        let chosen = members(&context.shoppers, &name, k, CLUSTER_SEED).map_err(|e| match e {
+            SelectError::Unknown(_) | SelectError::NoSuchCluster { .. } => {
+                Problem::not_found(e.to_string())
+            }
+            SelectError::Cluster(_) => Problem::bad_request(e.to_string()),
+        })?;
+        if json {
+            return Ok(
+                axum::Json(serde_json::json!({ "segment": name, "users": chosen })).into_response()
+            );
+        }
+        let disposition = format!("attachment; filename=\"segment-{}.csv\"", name.replace('"', ""));
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            to_csv(&chosen),
+        )
+            .into_response())
     })
     .await
     .map_err(Problem::internal)?

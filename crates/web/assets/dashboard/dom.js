@@ -14,8 +14,10 @@ export function table(headers, rows) {
     h("tbody", {}, rows.map((row) => h("tr", {}, row.map((cell) => h("td", {}, cell))))));
 }
 
-export function card(label, value, testid) {
-  return h("div", { class: "card", "data-testid": testid }, h("div", { class: "card-label" }, label), h("div", { class: "card-value" }, value));
+/** A card: a label over a value, with an optional smaller note under them. */
+export function card(label, value, testid, note) {
+  return h("div", { class: "card", "data-testid": testid }, h("div", { class: "card-label" }, label), h("div", { class: "card-value" }, value),
+    note ? h("div", { class: "card-note" }, note) : null);
 }
 
 export function key() {
