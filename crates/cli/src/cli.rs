@@ -60,6 +60,28 @@ pub enum Command {
     Reviews(ReviewsArgs),
     /// Shopper profiles: RFM, segment, lifecycle, affinities and purchase propensity.
     Profiles(ProfilesArgs),
+    /// Forecast units sold per category or item for the next weeks or days.
+    Forecast(ForecastArgs),
+}
+
+/// `aisle forecast`.
+#[derive(Debug, clap::Args)]
+pub struct ForecastArgs {
+    /// Forecast per `category` or per `item`.
+    #[arg(long, default_value = "category", value_parser = ["category", "item"])]
+    pub by: String,
+    /// Periods of a `week` or a `day`.
+    #[arg(long, default_value = "week", value_parser = ["week", "day"])]
+    pub period: String,
+    /// Periods ahead (1 to 52).
+    #[arg(long, default_value_t = 4)]
+    pub horizon: usize,
+    /// The series with the most units sold, at most this many.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `aisle profiles`.

@@ -30,6 +30,10 @@ pub enum Error {
     /// The demo generator refused its settings.
     #[error(transparent)]
     Generate(#[from] aisle_shopgen::Error),
+    /// A request the data cannot answer as asked (a forecast horizon out of range, too short a
+    /// sales history); the message says what would work.
+    #[error("{0}")]
+    InvalidRequest(String),
     /// A file the engine writes itself (rejects, config) could not be written.
     #[error("cannot write {path}: {source}")]
     Write {

@@ -16,6 +16,7 @@ mod config;
 mod content_match;
 mod error;
 mod evaluation;
+mod forecasts;
 mod generate;
 mod import;
 mod inventory;
@@ -47,6 +48,10 @@ pub use config::{
 };
 pub use error::{Error, Result};
 pub use evaluation::{default_search, EvalOutcome, EvalRequest};
+pub use forecasts::{
+    DemandForecast, DemandKey, DemandRequest, Period, PeriodValue, SeriesForecast, MAX_HORIZON,
+    MIN_PERIODS,
+};
 pub use generate::{GenerateOptions, GenerateReport};
 pub use import::{read_rejects, ImportOptions, ImportReport, RejectedRow};
 pub use inventory::{ModelSummary, StoredReport, VersionSummary};

@@ -10,7 +10,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::dashboard::{browse, imports, models, overview, settings, training};
 use crate::routes::{
-    admin, catalog, events, health, profiles, recommendations, reviews, search, RecordIssue,
+    admin, catalog, events, forecasts, health, profiles, recommendations, reviews, search,
+    RecordIssue,
 };
 use crate::state::AppState;
 
@@ -33,7 +34,7 @@ use crate::state::AppState;
         search::search, search::suggest, search::status, search::get_settings,
         search::put_settings,
         reviews::post_reviews, reviews::summary, reviews::keywords, reviews::sentiment,
-        profiles::profile, profiles::segments, profiles::segment_users,
+        profiles::profile, profiles::segments, profiles::segment_users, forecasts::demand,
         admin::train, admin::reload, admin::get_merchandising, admin::put_merchandising,
         overview::overview, models::models, models::reports, training::status, training::start,
         imports::start, imports::status, browse::search_items, browse::users,

@@ -131,3 +131,40 @@ async fn segments_sum_to_the_shop_and_a_segment_exports_as_csv() {
         assert_eq!(status, expected, "{uri}: {body}");
     }
 }
+
+#[tokio::test]
+async fn demand_forecasts_cover_the_top_categories_and_refuse_what_the_data_cannot_answer() {
+    let shop = shop_serving(|_| {}, &[]);
+    let admin = Some(shop.admin.as_str());
+    let uri = "/v1/forecasts/demand?horizon=3&top=4";
+    let (status, body, _) = call(&shop.app, Method::GET, uri, admin, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((body["period"].as_str(), body["by"].as_str()), (Some("week"), Some("category")));
+    let series = body["series"].as_array().expect("series");
+    assert!(!series.is_empty() && series.len() <= 4, "{body}");
+    let totals: Vec<f64> = series.iter().filter_map(|s| s["total_units"].as_f64()).collect();
+    assert!(totals.windows(2).all(|w| w[0] >= w[1]), "most units first: {totals:?}");
+    for s in series {
+        let forecast = s["forecast"].as_array().expect("forecast");
+        assert_eq!(forecast.len(), 3);
+        assert!(forecast.iter().all(|p| p["units"].as_f64().is_some_and(|u| u >= 0.0)), "{s}");
+        assert_eq!(forecast[0]["start"], body["forecast_from"]);
+        assert!(s["model"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    // 90 days of generated sales are about 12 whole weeks: too few for 20 weeks ahead.
+    for (uri, expected) in [
+        ("/v1/forecasts/demand?horizon=20", StatusCode::BAD_REQUEST),
+        ("/v1/forecasts/demand?horizon=0", StatusCode::BAD_REQUEST),
+        ("/v1/forecasts/demand?by=brand", StatusCode::BAD_REQUEST),
+        ("/v1/forecasts/demand?period=month", StatusCode::BAD_REQUEST),
+        ("/v1/forecasts/demand?top=0", StatusCode::BAD_REQUEST),
+    ] {
+        let (status, body, _) = call(&shop.app, Method::GET, uri, admin, None).await;
+        assert_eq!(status, expected, "{uri}: {body}");
+        assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()), "{body}");
+    }
+    let uri = "/v1/forecasts/demand?period=day&by=item&horizon=7&top=2";
+    let (status, body, _) = call(&shop.app, Method::GET, uri, admin, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["series"][0]["forecast"].as_array().map(Vec::len), Some(7));
+}

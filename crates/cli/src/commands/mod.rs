@@ -2,6 +2,7 @@
 
 mod data;
 mod demo;
+mod forecast;
 mod matrix;
 mod models;
 mod profiles;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Models(args) => search::models(&open(&config)?, args),
         Command::Reviews(args) => reviews::run(&config, args),
         Command::Profiles(args) => profiles::run(&config, args),
+        Command::Forecast(args) => forecast::run(&config, args),
     }
 }
 

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod catalog;
 pub mod dashboard;
 pub mod events;
+pub mod forecasts;
 pub mod health;
 pub mod profiles;
 pub mod recommendations;
@@ -70,6 +71,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/users/batch", post(catalog::batch_users))
         .route("/v1/users/{id}/profile", get(profiles::profile))
         .route("/v1/segments", get(profiles::segments))
+        .route("/v1/forecasts/demand", get(forecasts::demand))
         .route("/v1/segments/{name}/users", get(profiles::segment_users))
         .route(
             "/v1/users/{id}",
@@ -212,6 +214,9 @@ pub(crate) fn next_cursor<T>(
 
 impl From<aisle_engine::Error> for Problem {
     fn from(error: aisle_engine::Error) -> Self {
-        Problem::internal(error)
+        match error {
+            aisle_engine::Error::InvalidRequest(detail) => Problem::bad_request(detail),
+            other => Problem::internal(other),
+        }
     }
 }
