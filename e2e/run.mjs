@@ -10,6 +10,9 @@
 //   - shows reviews: a reviewed product's stars, bars, pros and cons and newest reviews in both
 //     languages, "no reviews yet", review text with markup shown as text, and the dashboard's
 //     review panel with its chart and a falling trend's warning;
+//   - shows the segments page: twelve RFM segments adding up to every shopper, a segment's and a
+//     cluster's CSV export, clusters for another k; then demand forecasts with their charts, and
+//     the server's reason when the history cannot answer;
 //   - renders the storefront at phone width, with no horizontal scrolling;
 //   - audits pages with axe-core for WCAG 2 A/AA violations (contrast, names, labels);
 //   - fails on any console error or uncaught exception.
@@ -17,7 +20,7 @@
 //   AISLE_BIN=target/debug/aisle node e2e/run.mjs
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, copyFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, copyFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -102,7 +105,7 @@ async function shot(page, name, target) {
 }
 
 async function dashboard(browser, key, items, shopper) {
-  step("dashboard: sign in, every page, retrain, a shopper's profile, an item's reviews, language");
+  step("dashboard: sign in, every page, retrain, a shopper's profile, an item's reviews, segments, forecasts, language");
   const errors = [];
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   watchErrors(page, errors);
@@ -154,6 +157,7 @@ async function dashboard(browser, key, items, shopper) {
   await page.getByTestId("item-link").first().click();
   await page.getByTestId("item").waitFor();
   await dashboardReviews(page, items);
+  await dashboardSegments(page, errors);
 
   await page.getByTestId("nav-settings").click();
   await page.getByTestId("config").waitFor();
@@ -419,6 +423,67 @@ async function dashboardReviews(page, items) {
   await page.getByTestId("trend-falling").waitFor();
   assert.ok(await page.getByTestId("reviews-cons").locator("li").count() > 0, "the bad reviews make cons");
   assert.equal(await page.evaluate(() => window.hacked), undefined, "review text never runs as HTML");
+}
+
+/** Clicks `button` and answers the file it downloads: its suggested name and its text. */
+async function downloaded(page, button) {
+  const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
+  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), "utf8") };
+}
+
+/** The segments page (RFM table, charts, an export, clusters) and the forecasts page. */
+async function dashboardSegments(page, errors) {
+  step("dashboard: segments, an export, clusters, forecasts");
+  await page.getByTestId("nav-segments").click();
+  await page.getByTestId("segments").waitFor();
+  const number = (text) => Number(text.replace(/\D/g, ""));
+  assert.equal(await page.getByTestId("segments-table").locator("tbody tr").count(), 12, "a row per RFM segment");
+  const counts = (await page.getByTestId("segment-shoppers").allInnerTexts()).map(number);
+  const total = number(await page.getByTestId("segments-total").innerText());
+  assert.ok(total > 0, "the demo shop has shoppers");
+  assert.equal(counts.reduce((a, b) => a + b, 0), total, "the segments add up to every shopper");
+  assert.equal(await page.getByTestId("segments-shoppers-chart").locator("svg.chart rect").count(), 12, "a bar per segment");
+
+  const button = page.locator('[data-testid="segments-table"] button[data-testid^="export-"]').first();
+  const name = (await button.getAttribute("data-testid")).slice("export-".length);
+  const file = await downloaded(page, button);
+  assert.equal(file.name, `segment-${name}.csv`);
+  assert.ok(file.text.startsWith("user_id,segment,"), `the export is the segment's CSV: ${file.text.slice(0, 80)}`);
+  await page.getByTestId("export-status").filter({ hasText: file.name }).waitFor();
+  assert.ok(await page.getByTestId("clusters-table").locator("tbody tr").count() >= 2, "behaviour clusters show");
+  await shot(page, "dashboard-segments");
+  await audit(page, "the segments page");
+
+  await page.getByTestId("cluster-k").selectOption("3");
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="clusters-table"] tbody tr').length === 3);
+  const main = await page.getByTestId("clusters-table").locator("td[data-value]").allInnerTexts();
+  assert.ok(main.every((words) => /^[^_]+$/.test(words)), `each cluster's main segment reads as words: ${main}`);
+  const cluster = await downloaded(page, page.getByTestId("export-cluster-0"));
+  assert.equal(cluster.name, "segment-cluster-0.csv");
+  assert.ok(cluster.text.startsWith("user_id,segment,"));
+
+  await page.getByTestId("nav-forecasts").click();
+  await page.getByTestId("forecasts").waitFor();
+  const series = page.getByTestId("forecast-series");
+  await series.first().waitFor();
+  assert.ok(await series.first().locator("svg.chart polyline").count() === 2, "sales and forecast are drawn");
+  assert.equal(await series.first().locator('svg.chart polyline[stroke-dasharray="6 4"]').count(), 1, "the forecast is dashed");
+  assert.ok(await series.first().getByTestId("forecast-model").getAttribute("data-value"), "each series names its model");
+  await audit(page, "the forecasts page");
+
+  // A horizon longer than the demo's history: the server's 400 and its reason, shown as a message.
+  const seen = errors.length;
+  await page.getByTestId("forecast-horizon").fill("52");
+  await page.getByTestId("forecast-run").click();
+  await page.getByTestId("forecast-problem").waitFor();
+  assert.match(await page.getByTestId("forecast-problem").innerText(), /needs at least/);
+  assert.ok(errors.slice(seen).every((e) => /status of 400/.test(e)), `only the expected 400: ${errors.slice(seen)}`);
+  errors.length = seen;
+  await page.getByTestId("forecast-period").selectOption("day");
+  await page.getByTestId("forecast-horizon").fill("7");
+  await page.getByTestId("forecast-run").click();
+  await series.first().waitFor();
+  assert.match(await page.getByTestId("forecast-summary").innerText(), /per day/);
 }
 
 /** A device name holding markup, as a shopper's event may send it. */

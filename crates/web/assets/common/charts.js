@@ -1,5 +1,6 @@
 // Small SVG charts for the dashboard: a multi-series line chart over days, stacked bars of
-// counts (sentiment by month) and a horizontal bar chart. No library: the pages must work with
+// counts (sentiment by month), a horizontal bar chart, and one series' history followed by its
+// forecast. No library: the pages must work with
 // no request outside the server. Every chart has a <title> and an aria-label so that it is
 // readable without seeing it.
 
@@ -132,4 +133,56 @@ export function barChart({ rows, title, width = 720, format = (v) => v.toLocaleS
     svg.append(el("text", { x: pad.left + w + 6, y: top + 18, class: "label" }, row.note ?? format(row.value)));
   });
   return svg;
+}
+
+/**
+ * One series over `labels`: the `history` values as a solid line, then the `forecast` values as
+ * a lighter dashed line with hollow points over a shaded band, so the two read apart without
+ * colour too. `names` = {history, forecast} label the legend; every point's <title> holds its
+ * label and value. The axis counts in whole steps when the values are counts.
+ */
+export function forecastChart({ labels, history, forecast, names, title, colour = PALETTE[0], forecastColour = "#4A9BD6", width = 720, height = 240 }) {
+  const pad = { left: 48, right: 16, top: 16, bottom: 36 };
+  const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title, class: "chart" });
+  svg.append(el("title", {}, title));
+  const values = [...history, ...forecast];
+  const highest = Math.max(0, ...values);
+  const step = highest > 4 ? niceMax(highest / 4) : 1;
+  const max = Math.max(step, step * Math.ceil(highest / step));
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const x = (i) => pad.left + (values.length <= 1 ? plotW / 2 : (i * plotW) / (values.length - 1));
+  const y = (v) => pad.top + plotH - (v / max) * plotH;
+  if (forecast.length) {
+    const from = history.length ? (x(history.length - 1) + x(history.length)) / 2 : pad.left;
+    svg.append(el("rect", { x: from, y: pad.top, width: width - pad.right - from, height: plotH, fill: "#eef4fa" }));
+    svg.append(el("line", { x1: from, x2: from, y1: pad.top, y2: pad.top + plotH, stroke: "#6e7781", "stroke-dasharray": "2 3" }));
+  }
+  for (let value = 0; value <= max + step / 2; value += step) {
+    svg.append(el("line", { x1: pad.left, x2: width - pad.right, y1: y(value), y2: y(value), class: "grid" }));
+    svg.append(el("text", { x: pad.left - 6, y: y(value) + 4, "text-anchor": "end", class: "tick" }, value.toLocaleString()));
+  }
+  const every = Math.max(1, Math.ceil(labels.length / 8));
+  const last = labels.length - 1;
+  labels.forEach((label, i) => {
+    // As in lineChart: the last label always shows; a regular one too close to it does not.
+    const crowdsLast = i !== last && last - i < every / 2 + 1;
+    if ((i % every === 0 && !crowdsLast) || i === last) {
+      svg.append(el("text", { x: x(i), y: height - pad.bottom + 16, "text-anchor": "middle", class: "tick" }, label));
+    }
+  });
+  const line = (from, list, stroke, dashed) => {
+    const points = list.map((v, k) => `${x(from + k).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+    svg.append(el("polyline", { points, fill: "none", stroke, "stroke-width": 2, "stroke-dasharray": dashed ? "6 4" : "none" }));
+  };
+  line(0, history, colour, false);
+  // The forecast's line starts at the last period sold, so the two join.
+  if (forecast.length) line(Math.max(0, history.length - 1), history.length ? [history.at(-1), ...forecast] : forecast, forecastColour, true);
+  values.forEach((v, i) => {
+    const ahead = i >= history.length;
+    const point = el("circle", { cx: x(i), cy: y(v), r: 3, fill: ahead ? "#ffffff" : colour, stroke: ahead ? forecastColour : colour, "stroke-width": 2 });
+    point.append(el("title", {}, `${labels[i]} · ${ahead ? names.forecast : names.history}: ${v.toLocaleString()}`));
+    svg.append(point);
+  });
+  return figureOf(svg, [{ name: names.history, values: history, colour }, { name: names.forecast, values: forecast, colour: forecastColour }]);
 }

@@ -8,10 +8,13 @@ import * as models from "./pages/models.js";
 import * as data from "./pages/data.js";
 import * as users from "./pages/users.js";
 import * as items from "./pages/items.js";
+import * as segments from "./pages/segments.js";
+import * as forecasts from "./pages/forecasts.js";
 import * as settings from "./pages/settings.js";
 
 const PAGES = [
-  ["overview", overview], ["models", models], ["data", data], ["users", users], ["items", items], ["settings", settings],
+  ["overview", overview], ["models", models], ["data", data], ["users", users], ["items", items],
+  ["segments", segments], ["forecasts", forecasts], ["settings", settings],
 ];
 
 const app = document.getElementById("app");

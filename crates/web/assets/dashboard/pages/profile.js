@@ -27,7 +27,7 @@ function words(prefix, name) {
 }
 
 /** `name` in words when they are known (a segment, a device...), else as it came. */
-function named(prefix, name) {
+export function named(prefix, name) {
   return words(prefix, name) ?? name;
 }
 
