@@ -13,6 +13,8 @@
 //   - shows the segments page: twelve RFM segments adding up to every shopper, a segment's and a
 //     cluster's CSV export, clusters for another k; then demand forecasts with their charts, and
 //     the server's reason when the history cannot answer;
+//   - creates an A/B experiment from the dashboard, sends shoppers' feeds and clicks after a
+//     recommendation, reads its results (verdict, rates, interval bars) and stops it;
 //   - renders the storefront at phone width, with no horizontal scrolling;
 //   - audits pages with axe-core for WCAG 2 A/AA violations (contrast, names, labels);
 //   - fails on any console error or uncaught exception.
@@ -158,6 +160,7 @@ async function dashboard(browser, key, items, shopper) {
   await page.getByTestId("item").waitFor();
   await dashboardReviews(page, items);
   await dashboardSegments(page, errors);
+  await dashboardExperiments(page, key);
 
   await page.getByTestId("nav-settings").click();
   await page.getByTestId("config").waitFor();
@@ -484,6 +487,62 @@ async function dashboardSegments(page, errors) {
   await page.getByTestId("forecast-run").click();
   await series.first().waitFor();
   assert.match(await page.getByTestId("forecast-summary").innerText(), /per day/);
+}
+
+/**
+ * The experiments page: an experiment created from its form, shoppers' feeds carrying their
+ * variant, clicks after a recommendation moving its results and interval chart, then stopped
+ * (so the later steps see the default feed).
+ */
+async function dashboardExperiments(page, key) {
+  step("dashboard: an A/B experiment, its results, stopping it");
+  await page.getByTestId("nav-experiments").click();
+  await page.getByTestId("experiments").waitFor();
+  await page.getByTestId("no-experiments").waitFor();
+  await audit(page, "the experiments page, empty");
+  await page.getByTestId("exp-id").fill("e2e-feed");
+  await page.getByTestId("exp-name").fill("EASE against popularity");
+  await page.getByTestId("exp-control").selectOption("ease");
+  await page.getByTestId("exp-challenger").selectOption("popular");
+  await page.getByTestId("experiment-create").click();
+  const section = page.locator('[data-testid="experiment"][data-id="e2e-feed"]');
+  await section.waitFor();
+  assert.equal(await section.getByTestId("experiment-verdict").getAttribute("data-value"), "no_traffic");
+
+  const { users } = await getJson("/v1/admin/users?limit=40", key);
+  const served = { a: 0, b: 0 };
+  const clicks = [];
+  for (const user of users) {
+    const feed = await getJson(`/v1/users/${encodeURIComponent(user.id)}/recommendations?n=4`, key);
+    assert.equal(feed?.experiment?.id, "e2e-feed", `${user.id}'s feed names the experiment`);
+    served[feed.experiment.variant] += 1;
+    if (feed.items.length && clicks.length < 12) {
+      clicks.push({ event_id: `e2e-exp-${user.id}`, user_id: user.id, item_id: feed.items[0].id, kind: "click",
+        referrer: "recommendation", timestamp: new Date().toISOString() });
+    }
+  }
+  assert.ok(served.a > 0 && served.b > 0, `forty shoppers fall in both variants: ${JSON.stringify(served)}`);
+  const response = await fetch(`${base}/v1/events`, {
+    method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ events: clicks }),
+  });
+  assert.equal((await response.json()).accepted, clicks.length, "the clicks are stored");
+
+  await page.getByTestId("nav-overview").click();
+  await page.getByTestId("overview").waitFor();
+  await page.getByTestId("nav-experiments").click();
+  await section.waitFor();
+  assert.equal(await section.getByTestId("experiment-verdict").getAttribute("data-value"), "not_enough_data");
+  const rates = (await section.getByTestId("experiment-rate").evaluateAll((cells) => cells.map((c) => Number(c.dataset.value))));
+  assert.equal(rates.length, 2, "a rate per variant");
+  assert.ok(rates.some((rate) => rate > 0), `clicks after a recommendation convert: ${rates}`);
+  assert.equal(await section.locator("svg.chart circle").count(), 2, "an interval bar per variant");
+  await shot(page, "dashboard-experiments");
+  await audit(page, "the experiments page");
+
+  await section.getByTestId("experiment-stop").click();
+  await page.locator('[data-testid="experiment"][data-id="e2e-feed"] [data-testid="experiment-status"][data-value="stopped"]').waitFor();
+  const after = await getJson(`/v1/users/${encodeURIComponent(users[0].id)}/recommendations?n=4`, key);
+  assert.equal(after.experiment, undefined, "a stopped experiment serves nobody");
 }
 
 /** A device name holding markup, as a shopper's event may send it. */

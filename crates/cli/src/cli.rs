@@ -62,6 +62,145 @@ pub enum Command {
     Profiles(ProfilesArgs),
     /// Forecast units sold per category or item for the next weeks or days.
     Forecast(ForecastArgs),
+    /// A/B experiments on the home feed: create, list, stop, start, delete, and read results.
+    Experiments(ExperimentsArgs),
+    /// Write the marketing report of a period as one HTML file: KPIs against the period
+    /// before, funnel, paths, segment movement, top products, what recommendations brought.
+    Report(ReportArgs),
+    /// Shopping analytics of a period: funnels, paths to purchase and abandonment,
+    /// recommendation attribution.
+    Analytics(AnalyticsArgs),
+}
+
+/// The days an analysis covers.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PeriodArgs {
+    /// First day, YYYY-MM-DD. Default: 30 days before `--to`.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<String>,
+    /// Last day, YYYY-MM-DD (included). Default: the day of the newest event.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<String>,
+}
+
+/// `aisle report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The period.
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE", default_value = "report.html")]
+    pub out: PathBuf,
+}
+
+/// `aisle analytics`.
+#[derive(Debug, clap::Args)]
+pub struct AnalyticsArgs {
+    /// What to show.
+    #[command(subcommand)]
+    pub action: AnalyticsAction,
+}
+
+/// `aisle analytics` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AnalyticsAction {
+    /// Visits that viewed, carted and bought, overall and optionally by group.
+    Funnel {
+        /// Also break the funnel down by `segment` (at the period's start), `category` or
+        /// `device`.
+        #[arg(long, value_parser = ["segment", "category", "device"])]
+        by: Option<String>,
+        /// The period.
+        #[command(flatten)]
+        period: PeriodArgs,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The commonest paths of visits to a purchase and to an abandoned cart.
+    Paths {
+        /// The period.
+        #[command(flatten)]
+        period: PeriodArgs,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Clicks and purchases that came from recommendations, and their revenue.
+    Attribution {
+        /// The period.
+        #[command(flatten)]
+        period: PeriodArgs,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `aisle experiments`.
+#[derive(Debug, clap::Args)]
+pub struct ExperimentsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: ExperimentsAction,
+}
+
+/// `aisle experiments` subcommands. They edit `<data-dir>/experiments.json`, which a server reads
+/// when it starts; while one runs, use its `/v1/experiments` API instead.
+#[derive(Debug, Subcommand)]
+pub enum ExperimentsAction {
+    /// Every experiment with its status, traffic and shoppers.
+    List {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create an experiment (running unless `--stopped`); the first variant is the control.
+    Create {
+        /// Its id: letters, digits, `-`, `_`, `.`.
+        id: String,
+        /// What is tried.
+        #[arg(long)]
+        name: String,
+        /// A variant as NAME=MODEL (a trained model), at least two: `--variant a=ease
+        /// --variant b=als`.
+        #[arg(long = "variant", value_name = "NAME=MODEL", required = true)]
+        variants: Vec<String>,
+        /// A variant's relative share of shoppers as NAME=WEIGHT (default 1 each).
+        #[arg(long = "weight", value_name = "NAME=WEIGHT")]
+        weights: Vec<String>,
+        /// Share of shoppers enrolled, above 0 and at most 1.
+        #[arg(long, default_value_t = 1.0)]
+        traffic: f64,
+        /// Create it stopped (start it later with `aisle experiments start`).
+        #[arg(long)]
+        stopped: bool,
+    },
+    /// Conversion per variant with 95% intervals, the difference from the control, its p-value
+    /// and a verdict, as GET /v1/experiments/{id}/results answers them.
+    Results {
+        /// The experiment's id.
+        id: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop assigning shoppers; the results stay.
+    Stop {
+        /// The experiment's id.
+        id: String,
+    },
+    /// Run a stopped experiment again (one runs at a time).
+    Start {
+        /// The experiment's id.
+        id: String,
+    },
+    /// Delete an experiment and its counts.
+    Delete {
+        /// The experiment's id.
+        id: String,
+    },
 }
 
 /// `aisle forecast`.
@@ -121,6 +260,13 @@ pub enum ProfilesAction {
         /// Behaviour clusters to make, for cluster-N.
         #[arg(long, default_value_t = 5)]
         k: usize,
+        /// Only shoppers whose purchase propensity is at least this (0 to 1), likeliest first:
+        /// a promotion's audience.
+        #[arg(long)]
+        min_propensity: Option<f64>,
+        /// Only shoppers whose purchase propensity is at most this (0 to 1).
+        #[arg(long)]
+        max_propensity: Option<f64>,
     },
 }
 

@@ -1,25 +1,9 @@
 //! End-to-end tests of `aisle profiles` and `aisle forecast` on a small generated shop and on an
 //! empty store: the profile's contract, segments and their export, forecasts, and clear errors.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn aisle(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aisle"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["--log", "warn"])
-        .args(args)
-        .env_remove("AISLE_CONFIG")
-        .env_remove("AISLE_DATA_DIR")
-        .stdin(Stdio::null())
-        .output()
-        .expect("aisle runs")
-}
-
-fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-}
+use common::{aisle, text};
 
 #[test]
 fn profiles_segments_exports_and_forecasts_of_a_generated_shop() {

@@ -34,6 +34,22 @@ pub enum Error {
     /// sales history); the message says what would work.
     #[error("{0}")]
     InvalidRequest(String),
+    /// A period no shopper record falls in; the message names the range the records span.
+    #[error(
+        "no events or orders in {period}: the shop's records run from {first} to {last}; \
+         choose days in that range"
+    )]
+    PeriodOutsideData {
+        /// The period asked for, `YYYY-MM-DD to YYYY-MM-DD`.
+        period: String,
+        /// The day of the oldest record.
+        first: String,
+        /// The day of the newest record.
+        last: String,
+    },
+    /// A period could not be read (a malformed day, a period that ends before it starts).
+    #[error(transparent)]
+    Period(#[from] aisle_analytics::Error),
     /// A file the engine writes itself (rejects, config) could not be written.
     #[error("cannot write {path}: {source}")]
     Write {

@@ -16,10 +16,12 @@ mod config;
 mod content_match;
 mod error;
 mod evaluation;
+mod experiments;
 mod forecasts;
 mod generate;
 mod import;
 mod inventory;
+mod marketing;
 mod matrix;
 mod product_search;
 mod profiles;
@@ -27,10 +29,16 @@ mod progress;
 mod recommendations;
 mod reviews;
 mod serving;
+mod shoppers;
 mod stats;
 mod train;
 mod training_set;
 
+/// Shopping analytics' types (periods, funnels, paths, attribution, KPIs, the report page), as
+/// the binaries use them.
+pub use aisle_analytics as analytics;
+/// A/B experiments' types (definitions, assignment, counts, results), as the binaries use them.
+pub use aisle_experiments as experiment;
 pub use aisle_ingest::Format;
 /// Shopper profiles' types (the profile, RFM, segments, lifecycle), as the binaries use them.
 pub use aisle_profiles as profile;
@@ -48,6 +56,7 @@ pub use config::{
 };
 pub use error::{Error, Result};
 pub use evaluation::{default_search, EvalOutcome, EvalRequest};
+pub use experiments::ExperimentFiles;
 pub use forecasts::{
     DemandForecast, DemandKey, DemandRequest, Period, PeriodValue, SeriesForecast, MAX_HORIZON,
     MIN_PERIODS,
@@ -55,6 +64,7 @@ pub use forecasts::{
 pub use generate::{GenerateOptions, GenerateReport};
 pub use import::{read_rejects, ImportOptions, ImportReport, RejectedRow};
 pub use inventory::{ModelSummary, StoredReport, VersionSummary};
+pub use marketing::{MarketingReport, ANALYTICS_TOP, DEFAULT_PERIOD_DAYS};
 pub use matrix::{MatrixReport, MatrixRequest};
 pub use product_search::{default_model_dir, ModelInfo, OpenedSearch, SemanticState, SyncReport};
 pub use profiles::{ProfileContext, PROFILE_EVENTS, PROPENSITY_HORIZON_DAYS};

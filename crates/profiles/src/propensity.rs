@@ -180,6 +180,11 @@ impl PropensityModel {
         self.horizon_days
     }
 
+    /// The calibrated probability for a row of [`features`].
+    pub fn probability(&self, row: &[f32]) -> Result<f64, PropensityError> {
+        Ok(self.calibration.predict(self.trees.margin_row(row)?))
+    }
+
     /// A profile's propensity, with the `reasons` features that moved it most.
     pub fn predict(
         &self,

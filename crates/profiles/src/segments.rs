@@ -29,6 +29,8 @@ pub struct ShopperSummary {
     pub events_30d: u64,
     /// Days since last seen, when seen.
     pub last_seen_days: Option<f64>,
+    /// The probability of a purchase in the propensity horizon, when a model is trained.
+    pub propensity: Option<f64>,
 }
 
 impl ShopperSummary {
@@ -44,6 +46,7 @@ impl ShopperSummary {
             events: profile.activity.events,
             events_30d: profile.activity.events_30d,
             last_seen_days: profile.last_seen_days,
+            propensity: None,
         }
     }
 }
@@ -65,6 +68,8 @@ pub struct SegmentStats {
     pub mean_monetary: f64,
     /// Their share of the shop's spend.
     pub revenue_share: f64,
+    /// Their mean purchase propensity, when a model is trained.
+    pub mean_propensity: Option<f64>,
 }
 
 /// Statistics of every RFM segment, best first; empty segments are listed with zeros so a
@@ -82,6 +87,7 @@ pub fn segment_stats(shoppers: &[ShopperSummary]) -> Vec<SegmentStats> {
             let n = members.len();
             let recencies: Vec<f64> = members.iter().filter_map(|s| s.recency_days).collect();
             let spend: f64 = members.iter().map(|s| s.monetary).sum();
+            let propensities: Vec<f64> = members.iter().filter_map(|s| s.propensity).collect();
             SegmentStats {
                 segment: segment.as_str(),
                 shoppers: n,
@@ -93,6 +99,8 @@ pub fn segment_stats(shoppers: &[ShopperSummary]) -> Vec<SegmentStats> {
                 ),
                 mean_monetary: round3(spend / n.max(1) as f64),
                 revenue_share: if total_spend > 0.0 { round3(spend / total_spend) } else { 0.0 },
+                mean_propensity: (!propensities.is_empty())
+                    .then(|| round3(propensities.iter().sum::<f64>() / propensities.len() as f64)),
             }
         })
         .collect()
@@ -238,17 +246,33 @@ pub fn members<'a>(
     Ok(shoppers.iter().filter(|s| chosen.contains(s.id.as_str())).collect())
 }
 
-/// Shoppers as CSV with a header row: id, segment, lifecycle, recency, orders, spend, events.
+/// The shoppers whose propensity lies in `min..=max`, most likely buyers first: the audience of a
+/// promotion aimed at those who might buy with a nudge, not those who buy anyway. Shoppers
+/// without a propensity are left out.
+pub fn by_propensity(shoppers: Vec<&ShopperSummary>, min: f64, max: f64) -> Vec<&ShopperSummary> {
+    let mut chosen: Vec<&ShopperSummary> = shoppers
+        .into_iter()
+        .filter(|s| s.propensity.is_some_and(|p| (min..=max).contains(&p)))
+        .collect();
+    chosen.sort_by(|a, b| {
+        b.propensity.unwrap_or(0.0).total_cmp(&a.propensity.unwrap_or(0.0)).then(a.id.cmp(&b.id))
+    });
+    chosen
+}
+
+/// Shoppers as CSV with a header row: id, segment, lifecycle, recency, orders, spend, events,
+/// propensity.
 pub fn to_csv(shoppers: &[&ShopperSummary]) -> String {
     let mut out = String::from(
-        "user_id,segment,lifecycle,recency_days,frequency,monetary,events,events_30d\n",
+        "user_id,segment,lifecycle,recency_days,frequency,monetary,events,events_30d,propensity\n",
     );
     for s in shoppers {
         // Ids are checked printable text but may hold commas or quotes: quote them.
         let id = format!("\"{}\"", s.id.replace('"', "\"\""));
         let recency = s.recency_days.map(|r| r.to_string()).unwrap_or_default();
+        let propensity = s.propensity.map(|p| format!("{p:.3}")).unwrap_or_default();
         out.push_str(&format!(
-            "{id},{},{},{recency},{},{},{},{}\n",
+            "{id},{},{},{recency},{},{},{},{},{propensity}\n",
             s.segment, s.lifecycle, s.frequency, s.monetary, s.events, s.events_30d
         ));
     }
@@ -274,6 +298,7 @@ mod tests {
             events: u64::from(frequency) * 10 + 1,
             events_30d: u64::from(frequency),
             last_seen_days: Some(if frequency > 0 { 3.0 } else { 60.0 }),
+            propensity: Some(f64::from(frequency) / 30.0),
         }
     }
 
@@ -333,7 +358,22 @@ mod tests {
         odd.recency_days = None;
         let csv = to_csv(&[&odd]);
         let mut lines = csv.lines();
-        assert_eq!(lines.next().map(|h| h.split(',').count()), Some(8));
-        assert_eq!(lines.next(), Some("\"a,\"\"b\",prospects,active,,0,0,1,0"));
+        assert_eq!(lines.next().map(|h| h.split(',').count()), Some(9));
+        assert_eq!(lines.next(), Some("\"a,\"\"b\",prospects,active,,0,0,1,0,0.000"));
+    }
+
+    #[test]
+    fn a_propensity_band_keeps_likely_buyers_first() {
+        let shoppers = [
+            shopper("a", "loyal", 3, 0.0),
+            shopper("b", "loyal", 12, 0.0),
+            shopper("c", "loyal", 6, 0.0),
+        ];
+        let mut unscored = shopper("d", "loyal", 6, 0.0);
+        unscored.propensity = None;
+        let all: Vec<&ShopperSummary> = shoppers.iter().chain([&unscored]).collect();
+        let band = by_propensity(all, 0.1, 0.3);
+        let ids: Vec<&str> = band.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["c", "a"], "0.2 and 0.1 inside, 0.4 above, unscored out");
     }
 }

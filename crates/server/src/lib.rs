@@ -8,6 +8,7 @@
 //! call runs on a worker thread, never on the async runtime.
 
 mod auth;
+mod experiments;
 pub mod filters;
 mod ingest;
 pub mod keys;
@@ -51,6 +52,9 @@ pub enum ServeError {
     /// The merchandising file is unusable.
     #[error("{0}")]
     Merchandising(String),
+    /// The experiments file is unusable.
+    #[error("{0}")]
+    Experiments(String),
     /// The server failed while running.
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
@@ -85,7 +89,10 @@ pub async fn serve(state: Arc<AppState>, addr: &str) -> Result<(), ServeError> {
             }
         });
     }
+    let experiments = state.experiments.clone();
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await?;
+    // Counts since the last periodic save.
+    experiments.save();
     tracing::info!("stopped");
     Ok(())
 }

@@ -10,8 +10,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::dashboard::{browse, imports, models, overview, settings, training};
 use crate::routes::{
-    admin, catalog, events, forecasts, health, profiles, recommendations, reviews, search,
-    RecordIssue,
+    admin, analytics, catalog, events, experiments, forecasts, health, profiles, recommendations,
+    reviews, search, RecordIssue,
 };
 use crate::state::AppState;
 
@@ -35,7 +35,10 @@ use crate::state::AppState;
         search::put_settings,
         reviews::post_reviews, reviews::summary, reviews::keywords, reviews::sentiment,
         profiles::profile, profiles::segments, profiles::segment_users, forecasts::demand,
+        analytics::funnel, analytics::paths, analytics::attribution, analytics::marketing_report,
         admin::train, admin::reload, admin::get_merchandising, admin::put_merchandising,
+        experiments::list, experiments::create, experiments::get_one, experiments::put_one,
+        experiments::delete_one, experiments::results_of,
         overview::overview, models::models, models::reports, training::status, training::start,
         imports::start, imports::status, browse::search_items, browse::users,
         browse::user_events, settings::config, settings::keys, settings::create_key,
@@ -52,6 +55,8 @@ use crate::state::AppState;
         (name = "catalog", description = "admin scope"),
         (name = "users", description = "admin scope"),
         (name = "admin", description = "admin scope"),
+        (name = "experiments", description = "admin scope: A/B experiments on the home feed"),
+        (name = "analytics", description = "admin scope: funnels, paths, attribution, reports"),
         (name = "dashboard", description = "admin scope: what the web dashboard reads"),
         (name = "operations", description = "no key"),
     )

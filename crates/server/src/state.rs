@@ -31,6 +31,8 @@ pub struct AppState {
     pub(crate) ingest: Ingestor,
     /// Boosts, burials and promotions.
     pub(crate) merchandising: MerchandisingState,
+    /// A/B experiments: the running one's variants, their models and counts.
+    pub(crate) experiments: Arc<crate::experiments::ExperimentsState>,
     /// Dense user indexes, which never change once given.
     user_indexes: Mutex<HashMap<ExternalId, u32>>,
     /// A retraining is under way.
@@ -64,6 +66,8 @@ impl AppState {
             .map_err(crate::ServeError::Merchandising)?;
         let reviews =
             crate::reviews::ReviewState::open(&engine).map_err(crate::ServeError::Reviews)?;
+        let experiments = crate::experiments::ExperimentsState::open(&engine)
+            .map_err(crate::ServeError::Experiments)?;
         let engine = Arc::new(engine);
         let ingest = Ingestor::start(engine.clone());
         let state = Arc::new(Self {
@@ -76,6 +80,7 @@ impl AppState {
             keys,
             limiter,
             merchandising,
+            experiments: Arc::new(experiments),
             user_indexes: Mutex::new(HashMap::new()),
             training: AtomicBool::new(false),
             recommendations_shown: Default::default(),
@@ -103,6 +108,12 @@ impl AppState {
                 names.push(name.as_str());
             }
         }
+        let experiment_models = self.experiments.models();
+        for name in &experiment_models {
+            if !names.contains(&name.as_str()) {
+                names.push(name.as_str());
+            }
+        }
         let loaded = match self.engine.load_snapshots(&names) {
             Ok(loaded) => loaded,
             Err(error) => {
@@ -122,6 +133,11 @@ impl AppState {
                         "serving model loaded"
                     );
                     let snapshot = Some(Arc::new(snapshot));
+                    if let Some(loaded) =
+                        snapshot.as_ref().filter(|_| experiment_models.iter().any(|m| m == name))
+                    {
+                        self.experiments.offer(name, loaded.clone());
+                    }
                     if *name == server.model {
                         self.feed.store(snapshot.clone());
                     }
@@ -198,6 +214,7 @@ impl AppState {
         if purchases > 0 {
             self.recommendation_purchases.fetch_add(purchases, Ordering::Relaxed);
         }
+        self.experiments.count(events, stored);
     }
 
     /// Whether no API key exists yet.

@@ -120,7 +120,24 @@ async fn segments_sum_to_the_shop_and_a_segment_exports_as_csv() {
         sizes.first().map(|s| *s as usize)
     );
 
+    let uri = "/v1/segments/prospects/users?format=json&min_propensity=0.05&max_propensity=0.9";
+    let (status, body, _) = call(&shop.app, Method::GET, uri, admin, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let aimed: Vec<f64> = body["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .map(|u| u["propensity"].as_f64().expect("scored"))
+        .collect();
+    assert!(aimed.iter().all(|p| (0.05..=0.9).contains(p)), "{aimed:?}");
+    assert!(aimed.windows(2).all(|w| w[0] >= w[1]), "likeliest first: {aimed:?}");
+
     for (uri, expected) in [
+        (
+            "/v1/segments/prospects/users?min_propensity=0.8&max_propensity=0.2",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/v1/segments/prospects/users?max_propensity=2", StatusCode::BAD_REQUEST),
         ("/v1/segments?k=1", StatusCode::BAD_REQUEST),
         ("/v1/segments?k=21", StatusCode::BAD_REQUEST),
         ("/v1/segments/vip/users", StatusCode::NOT_FOUND),

@@ -1,7 +1,9 @@
 //! One function per command; each loads what it needs from the engine and prints a report.
 
+mod analytics;
 mod data;
 mod demo;
+mod experiments;
 mod forecast;
 mod matrix;
 mod models;
@@ -42,6 +44,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reviews(args) => reviews::run(&config, args),
         Command::Profiles(args) => profiles::run(&config, args),
         Command::Forecast(args) => forecast::run(&config, args),
+        Command::Experiments(args) => experiments::run(&config, args),
+        Command::Report(args) => analytics::report(&config, args),
+        Command::Analytics(args) => analytics::run(&config, args),
     }
 }
 

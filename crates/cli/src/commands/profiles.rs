@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use aisle_domain::{ExternalId, Timestamp};
 use aisle_engine::profile::segments::{
-    clusters, members, segment_stats, to_csv, CLUSTER_FEATURES, CLUSTER_SEED,
+    by_propensity, clusters, members, segment_stats, to_csv, CLUSTER_FEATURES, CLUSTER_SEED,
 };
 use aisle_engine::{Config, Engine, ProfileContext, PROPENSITY_HORIZON_DAYS};
 use anyhow::{bail, Context};
@@ -83,9 +83,19 @@ pub fn run(config: &Config, args: ProfilesArgs) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        ProfilesAction::Export { segment, k } => {
+        ProfilesAction::Export { segment, k, min_propensity, max_propensity } => {
             let context = context(config)?;
-            let chosen = members(&context.shoppers, &segment, k, CLUSTER_SEED)?;
+            let mut chosen = members(&context.shoppers, &segment, k, CLUSTER_SEED)?;
+            if min_propensity.is_some() || max_propensity.is_some() {
+                let (min, max) = (min_propensity.unwrap_or(0.0), max_propensity.unwrap_or(1.0));
+                if !(0.0..=1.0).contains(&min) || !(0.0..=1.0).contains(&max) || min > max {
+                    bail!("propensity band {min} to {max}: give 0 <= --min-propensity <= --max-propensity <= 1");
+                }
+                if let Err(reason) = &context.propensity {
+                    bail!("no propensity model to aim with: {reason}");
+                }
+                chosen = by_propensity(chosen, min, max);
+            }
             eprintln!("{} shoppers in {segment}", chosen.len());
             print!("{}", to_csv(&chosen));
             Ok(ExitCode::SUCCESS)

@@ -17,7 +17,8 @@ use crate::state::AppState;
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrainBody {
-    /// Models to train (default: the serving models from `[server]`).
+    /// Models to train (default: the serving models from `[server]` and the running
+    /// experiment's).
     #[serde(default)]
     pub models: Vec<String>,
 }
@@ -85,6 +86,13 @@ pub(crate) async fn retrain(state: Arc<AppState>, models: Vec<String>) -> Answer
             for name in [&server.similar_model, &server.bought_together_model] {
                 if !m.contains(name) {
                     m.push(name.clone());
+                }
+            }
+            // A running experiment's variants learn from the same data as the feed, or the
+            // comparison would be between a fresh model and a stale one.
+            for name in s.experiments.models() {
+                if !m.contains(&name) {
+                    m.push(name);
                 }
             }
             m

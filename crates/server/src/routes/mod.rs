@@ -1,9 +1,11 @@
 //! The routes, grouped by the scope they need, and what they share.
 
 pub mod admin;
+pub mod analytics;
 pub mod catalog;
 pub mod dashboard;
 pub mod events;
+pub mod experiments;
 pub mod forecasts;
 pub mod health;
 pub mod profiles;
@@ -72,6 +74,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/users/{id}/profile", get(profiles::profile))
         .route("/v1/segments", get(profiles::segments))
         .route("/v1/forecasts/demand", get(forecasts::demand))
+        .route("/v1/analytics/funnel", get(analytics::funnel))
+        .route("/v1/analytics/paths", get(analytics::paths))
+        .route("/v1/analytics/attribution", get(analytics::attribution))
+        .route("/v1/reports/marketing", get(analytics::marketing_report))
         .route("/v1/segments/{name}/users", get(profiles::segment_users))
         .route(
             "/v1/users/{id}",
@@ -83,6 +89,12 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/v1/admin/merchandising",
             get(admin::get_merchandising).put(admin::put_merchandising),
         )
+        .route("/v1/experiments", get(experiments::list).post(experiments::create))
+        .route(
+            "/v1/experiments/{id}",
+            get(experiments::get_one).put(experiments::put_one).delete(experiments::delete_one),
+        )
+        .route("/v1/experiments/{id}/results", get(experiments::results_of))
         .route("/v1/search/status", get(search::status))
         .route("/v1/search/settings", get(search::get_settings).put(search::put_settings))
         .merge(dashboard::admin_routes())
@@ -216,6 +228,8 @@ impl From<aisle_engine::Error> for Problem {
     fn from(error: aisle_engine::Error) -> Self {
         match error {
             aisle_engine::Error::InvalidRequest(detail) => Problem::bad_request(detail),
+            error @ (aisle_engine::Error::PeriodOutsideData { .. }
+            | aisle_engine::Error::Period(_)) => Problem::bad_request(error.to_string()),
             other => Problem::internal(other),
         }
     }

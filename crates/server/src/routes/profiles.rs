@@ -8,7 +8,7 @@ use aisle_domain::Timestamp;
 use aisle_engine::profile::kmeans::MAX_K;
 use aisle_engine::profile::propensity::Reason;
 use aisle_engine::profile::segments::{
-    clusters, members, segment_stats, to_csv, Clusters, SegmentStats, SelectError,
+    by_propensity, clusters, members, segment_stats, to_csv, Clusters, SegmentStats, SelectError,
     CLUSTER_FEATURES, CLUSTER_SEED,
 };
 use aisle_engine::profile::Profile;
@@ -104,6 +104,25 @@ pub struct SegmentParams {
     pub k: Option<usize>,
     /// For an export: `csv` (default) or `json`.
     pub format: Option<String>,
+    /// For an export: only shoppers whose purchase propensity is at least this (0 to 1); with
+    /// either bound the export is ordered by propensity, likeliest buyer first.
+    pub min_propensity: Option<f64>,
+    /// For an export: only shoppers whose purchase propensity is at most this.
+    pub max_propensity: Option<f64>,
+}
+
+/// The propensity band an export asks for, when it asks for one.
+fn propensity_band(params: &SegmentParams) -> Result<Option<(f64, f64)>, Problem> {
+    if params.min_propensity.is_none() && params.max_propensity.is_none() {
+        return Ok(None);
+    }
+    let (min, max) = (params.min_propensity.unwrap_or(0.0), params.max_propensity.unwrap_or(1.0));
+    if !(0.0..=1.0).contains(&min) || !(0.0..=1.0).contains(&max) || min > max {
+        return Err(Problem::bad_request(format!(
+            "propensity band {min} to {max}: give 0 <= min_propensity <= max_propensity <= 1"
+        )));
+    }
+    Ok(Some((min, max)))
 }
 
 /// The shop's shoppers in groups.
@@ -179,6 +198,7 @@ pub async fn segment_users(
     Query(params): Query<SegmentParams>,
 ) -> Result<Response, Problem> {
     let k = cluster_count(&params)?;
+    let band = propensity_band(&params)?;
     let json = match params.format.as_deref() {
         None | Some("csv") => false,
         Some("json") => true,
@@ -195,6 +215,10 @@ pub async fn segment_users(
             }
             SelectError::Cluster(_) => Problem::bad_request(e.to_string()),
         })?;
+        let chosen = match band {
+            Some((min, max)) => by_propensity(chosen, min, max),
+            None => chosen,
+        };
         if json {
             return Ok(
                 axum::Json(serde_json::json!({ "segment": name, "users": chosen })).into_response()

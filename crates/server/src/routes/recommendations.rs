@@ -80,6 +80,19 @@ pub struct Recommendations {
     pub model: String,
     /// The version of the serving model.
     pub model_version: u32,
+    /// The A/B experiment and variant this answer was served under, when the shopper is
+    /// enrolled in the running one (home feeds only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<ExperimentTag>,
+}
+
+/// The experiment an answer was served under.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ExperimentTag {
+    /// The experiment's id.
+    pub id: String,
+    /// The variant the shopper is assigned to.
+    pub variant: String,
 }
 
 /// A list to re-rank.
@@ -92,7 +105,9 @@ pub struct RerankRequest {
 const MAX_N: usize = 500;
 const MAX_DEPTH: usize = 1000;
 
-/// A signed-in shopper's home feed, from their stored and live history.
+/// A signed-in shopper's home feed, from their stored and live history. While an A/B
+/// experiment runs, an enrolled shopper is served their variant's model, and the answer names
+/// the experiment and variant.
 #[utoipa::path(get, path = "/v1/users/{id}/recommendations", tag = "recommendations",
     params(("id" = String, Path, description = "the shop's customer id"), Controls),
     responses((status = 200, body = Recommendations), (status = 400, body = Problem), (status = 503, body = Problem)),
@@ -104,9 +119,17 @@ pub async fn user_feed(
 ) -> Answer<Recommendations> {
     let user = parse_id("id", &id)?;
     inline(&state, move |s| {
-        let feed = feed(s)?;
-        let (row, history) = shopper_history(s, &feed, &user)?;
-        personal(s, &feed, row, &history, &controls)
+        let Some(assigned) = s.experiments.assign(&user) else {
+            let feed = feed(s)?;
+            let (row, history) = shopper_history(s, &feed, &user)?;
+            return personal(s, &feed, row, &history, &controls);
+        };
+        let (row, history) = shopper_history(s, &assigned.snapshot, &user)?;
+        let Json(mut answer) = personal(s, &assigned.snapshot, row, &history, &controls)?;
+        s.experiments.expose(&user, &assigned);
+        answer.experiment =
+            Some(ExperimentTag { id: assigned.experiment, variant: assigned.variant });
+        Ok(Json(answer))
     })
 }
 
@@ -257,6 +280,7 @@ pub async fn rerank(
             items: known,
             model: feed.model.clone(),
             model_version: feed.version,
+            experiment: None,
         }))
     })
 }
@@ -580,5 +604,10 @@ fn answer(
             })
         })
         .collect();
-    Recommendations { items, model: model.to_string(), model_version: snapshot.version }
+    Recommendations {
+        items,
+        model: model.to_string(),
+        model_version: snapshot.version,
+        experiment: None,
+    }
 }

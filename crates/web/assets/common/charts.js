@@ -1,6 +1,6 @@
 // Small SVG charts for the dashboard: a multi-series line chart over days, stacked bars of
-// counts (sentiment by month), a horizontal bar chart, and one series' history followed by its
-// forecast. No library: the pages must work with
+// counts (sentiment by month), a horizontal bar chart, one series' history followed by its
+// forecast, and rates with their confidence intervals. No library: the pages must work with
 // no request outside the server. Every chart has a <title> and an aria-label so that it is
 // readable without seeing it.
 
@@ -185,4 +185,48 @@ export function forecastChart({ labels, history, forecast, names, title, colour 
     svg.append(point);
   });
   return figureOf(svg, [{ name: names.history, values: history, colour }, { name: names.forecast, values: forecast, colour: forecastColour }]);
+}
+
+/**
+ * Rates with their intervals, one row per entry of rows = [{label, rate, low, high, note?}]: a
+ * line from `low` to `high` with end ticks and a dot at `rate`, on one axis from 0 to the
+ * highest upper end. A row whose rate is null shows its note only. Every row's <title> holds
+ * its label, rate and interval as `format` writes them.
+ */
+export function intervalChart({ rows, title, width = 720, format = (v) => `${(100 * v).toFixed(1)}%` }) {
+  const rowH = 32;
+  const pad = { left: 160, right: 150, top: 8, bottom: 28 };
+  const height = pad.top + pad.bottom + rows.length * rowH;
+  const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title, class: "chart" });
+  svg.append(el("title", {}, title));
+  const highest = Math.max(0, ...rows.map((r) => r.high ?? 0));
+  const max = highest > 0 ? niceMax(highest) : 1;
+  const plotW = width - pad.left - pad.right;
+  const x = (v) => pad.left + (v / max) * plotW;
+  const bottom = pad.top + rows.length * rowH;
+  for (let k = 0; k <= 4; k++) {
+    const value = (max * k) / 4;
+    svg.append(el("line", { x1: x(value), x2: x(value), y1: pad.top, y2: bottom, class: "grid" }));
+    svg.append(el("text", { x: x(value), y: bottom + 16, "text-anchor": "middle", class: "tick" }, format(value)));
+  }
+  rows.forEach((row, i) => {
+    const middle = pad.top + i * rowH + rowH / 2;
+    const colour = row.colour ?? PALETTE[i % PALETTE.length];
+    svg.append(el("text", { x: pad.left - 8, y: middle + 4, "text-anchor": "end", class: "label" }, row.label));
+    if (row.rate === null || row.rate === undefined) {
+      svg.append(el("text", { x: pad.left + 4, y: middle + 4, class: "label" }, row.note ?? ""));
+      return;
+    }
+    const group = el("g", {});
+    group.append(el("title", {}, `${row.label}: ${format(row.rate)} [${format(row.low)}, ${format(row.high)}]`));
+    group.append(el("line", { x1: x(row.low), x2: x(row.high), y1: middle, y2: middle, stroke: colour, "stroke-width": 3 }));
+    for (const end of [row.low, row.high]) {
+      group.append(el("line", { x1: x(end), x2: x(end), y1: middle - 7, y2: middle + 7, stroke: colour, "stroke-width": 2 }));
+    }
+    group.append(el("circle", { cx: x(row.rate), cy: middle, r: 5, fill: colour }));
+    svg.append(group);
+    svg.append(el("text", { x: width - pad.right + 8, y: middle + 4, class: "label" },
+      row.note ?? `${format(row.rate)} [${format(row.low)}, ${format(row.high)}]`));
+  });
+  return svg;
 }

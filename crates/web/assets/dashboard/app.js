@@ -10,11 +10,12 @@ import * as users from "./pages/users.js";
 import * as items from "./pages/items.js";
 import * as segments from "./pages/segments.js";
 import * as forecasts from "./pages/forecasts.js";
+import * as experiments from "./pages/experiments.js";
 import * as settings from "./pages/settings.js";
 
 const PAGES = [
   ["overview", overview], ["models", models], ["data", data], ["users", users], ["items", items],
-  ["segments", segments], ["forecasts", forecasts], ["settings", settings],
+  ["segments", segments], ["forecasts", forecasts], ["experiments", experiments], ["settings", settings],
 ];
 
 const app = document.getElementById("app");
