@@ -291,6 +291,18 @@ impl Snapshot {
         Ranking { snapshot: self, by }
     }
 
+    /// The shopper's vector in a factor model's space (the query its feed ranks items by);
+    /// `None` for models without one (neighbourhood, EASE, rules) and for an empty history.
+    pub fn user_embedding(&self, user_row: Option<u32>, history: &History) -> Option<Vec<f32>> {
+        let query = self.query(user_row, history);
+        // A shopper the model never saw and with no history has no place in its space.
+        if query.user.is_none() && history.items.is_empty() {
+            return None;
+        }
+        let view = self.recommender.inner_product()?;
+        Some(view.query_vector(&query))
+    }
+
     /// The most popular items first.
     pub fn popular_ranking(&self) -> Ranking<'_> {
         let by = RankBy::Sorted { scores: &self.popularity, order: &self.popular_order };

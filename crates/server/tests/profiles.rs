@@ -43,6 +43,7 @@ async fn a_shoppers_profile_answers_the_contract() {
     assert!(detail["reasons"].as_array().is_some_and(|r| !r.is_empty()), "{body}");
     assert!(detail["validation_auc"].as_f64().is_some_and(|auc| auc > 0.5), "{body}");
     assert!(body["as_of"].as_str().is_some_and(|t| t.starts_with("2026-")), "{body}");
+    assert!(body["embedding"].is_null(), "no model serves, no vector: {body}");
 }
 
 #[tokio::test]
@@ -184,4 +185,34 @@ async fn demand_forecasts_cover_the_top_categories_and_refuse_what_the_data_cann
     let (status, body, _) = call(&shop.app, Method::GET, uri, admin, None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["series"][0]["forecast"].as_array().map(Vec::len), Some(7));
+}
+
+#[tokio::test]
+async fn a_factor_models_shopper_vector_is_in_the_profile() {
+    let shop = shop_serving(|c| c.server.model = "als".into(), &["als"]);
+    let uri = "/v1/admin/users?limit=50";
+    let (_, page, _) = call(&shop.app, Method::GET, uri, Some(&shop.admin), None).await;
+    let busiest = page["users"]
+        .as_array()
+        .and_then(|users| users.iter().max_by_key(|u| u["events"].as_u64()))
+        .expect("users");
+    let (status, body) = profile(&shop, busiest["id"].as_str().expect("id")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let embedding = &body["embedding"];
+    assert_eq!(embedding["model"], "als", "{body}");
+    let vector = embedding["vector"].as_array().expect("a vector");
+    assert!(vector.len() >= 8, "{embedding}");
+    assert!(vector.iter().any(|v| v.as_f64().is_some_and(|x| x != 0.0)), "{embedding}");
+
+    let (_, quiet, _) = call(
+        &shop.app,
+        Method::PUT,
+        "/v1/users/quiet-two",
+        Some(&shop.admin),
+        Some(json!({"id": "quiet-two"})),
+    )
+    .await;
+    assert!(quiet.is_object());
+    let (_, body) = profile(&shop, "quiet-two").await;
+    assert!(body["embedding"].is_null(), "nothing to place a shopper without history: {body}");
 }

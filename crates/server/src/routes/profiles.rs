@@ -39,6 +39,20 @@ pub struct ProfileView {
     pub propensity: Option<f64>,
     /// The horizon and the features that moved the prediction most, or why there is none.
     pub propensity_detail: PropensityDetail,
+    /// The shopper's vector in the serving model's space, when that model is a factor model
+    /// (ALS, BPR...); `null` otherwise.
+    pub embedding: Option<EmbeddingView>,
+}
+
+/// A shopper's vector in a model's space.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EmbeddingView {
+    /// The model.
+    pub model: String,
+    /// Its version.
+    pub model_version: u32,
+    /// The vector, as the model ranks items by it (inner product with item vectors).
+    pub vector: Vec<f32>,
 }
 
 /// How the propensity was reached.
@@ -73,6 +87,18 @@ pub async fn profile(
             return Err(Problem::not_found(format!("no user {id}")));
         };
         let propensity = context.propensity(&profile);
+        let embedding = match worker.feed.load_full() {
+            Some(feed) => {
+                let (row, history) =
+                    super::recommendations::shopper_history(&worker, &feed, &user)?;
+                feed.user_embedding(row, &history).map(|vector| EmbeddingView {
+                    model: feed.model.clone(),
+                    model_version: feed.version,
+                    vector,
+                })
+            }
+            None => None,
+        };
         let detail = PropensityDetail {
             horizon_days: aisle_engine::PROPENSITY_HORIZON_DAYS,
             reasons: propensity.as_ref().map(|p| p.reasons.clone()).unwrap_or_default(),
@@ -91,6 +117,7 @@ pub async fn profile(
             profile,
             propensity: propensity.map(|p| p.probability),
             propensity_detail: detail,
+            embedding,
         }))
     })
     .await
