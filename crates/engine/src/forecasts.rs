@@ -5,8 +5,6 @@
 //! shopper with no orders, their purchase events. Guest orders are not tied to a shopper and the
 //! store lists orders only by shopper, so they are not counted (see docs/forecasting.md).
 
-use std::collections::HashMap;
-
 use aisle_domain::{EventKind, OrderStatus};
 use aisle_forecast::aggregate::{daily_by_key, DayRange, DemandRecord, PartialWeeks};
 use aisle_forecast::calendar::{civil_date, Day};
@@ -16,7 +14,7 @@ use aisle_forecast::select::SelectConfig;
 use aisle_forecast::{Forecast, Forecaster, ModelSpec};
 use serde::Serialize;
 
-use crate::{Engine, Error, Result, PROFILE_EVENTS};
+use crate::{Engine, Error, Result};
 
 /// What to forecast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,68 +207,46 @@ impl Engine {
 
     /// Every sale the store can attribute: order lines of kept orders, else purchase events.
     fn sales(&self, by: DemandKey) -> Result<Vec<DemandRecord<String>>> {
-        // One read per shopper follows; merged staged events make each an index lookup.
-        self.store().merge_staged_events()?;
-        let mut category: HashMap<String, String> = HashMap::new();
-        if by == DemandKey::Category {
-            let mut after = None;
-            loop {
-                let page = self.store().list_items(after, 1_000)?;
-                let Some((last, _)) = page.last() else { break };
-                after = Some(*last);
-                for (_, item) in page {
-                    let name = item.categories.first().cloned();
-                    category.insert(
-                        item.id.to_string(),
-                        name.unwrap_or_else(|| "uncategorised".into()),
-                    );
-                }
-            }
-        }
+        let catalog = self.catalog_facts()?;
         let key_of = |item: &str| match by {
             DemandKey::Item => item.to_string(),
-            DemandKey::Category => {
-                category.get(item).cloned().unwrap_or_else(|| "uncategorised".into())
-            }
+            DemandKey::Category => catalog
+                .item(item)
+                .and_then(|facts| facts.category.clone())
+                .unwrap_or_else(|| "uncategorised".into()),
         };
         let day = |millis: i64| millis.div_euclid(86_400_000);
         let mut records = Vec::new();
-        let mut after = None;
-        loop {
-            let page = self.store().list_users(after, 1_000, None)?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.index);
-            for user in page {
-                let orders = self.store().orders_of_user(&user.id)?;
-                if orders.is_empty() {
-                    for event in self.store().events_of_user(&user.id, PROFILE_EVENTS)? {
-                        let Some(item) =
-                            event.item.as_ref().filter(|_| event.kind == EventKind::Purchase)
-                        else {
-                            continue;
-                        };
-                        records.push(DemandRecord {
-                            day: day(event.timestamp.millis()),
-                            key: key_of(item.as_str()),
-                            quantity: event.quantity.unwrap_or(1).max(0) as f64,
-                        });
-                    }
+        self.each_history(&mut |_| {}, |_, history| {
+            if history.orders.is_empty() {
+                for event in &history.events {
+                    let Some(item) =
+                        event.item.as_ref().filter(|_| event.kind == EventKind::Purchase)
+                    else {
+                        continue;
+                    };
+                    records.push(DemandRecord {
+                        day: day(event.timestamp.millis()),
+                        key: key_of(item.as_str()),
+                        quantity: event.quantity.unwrap_or(1).max(0) as f64,
+                    });
+                }
+                return Ok(());
+            }
+            for order in &history.orders {
+                if matches!(order.status, OrderStatus::Cancelled | OrderStatus::Returned) {
                     continue;
                 }
-                for order in orders {
-                    if matches!(order.status, OrderStatus::Cancelled | OrderStatus::Returned) {
-                        continue;
-                    }
-                    for line in &order.lines {
-                        records.push(DemandRecord {
-                            day: day(order.created_at.millis()),
-                            key: key_of(line.item.as_str()),
-                            quantity: line.quantity.max(0) as f64,
-                        });
-                    }
+                for line in &order.lines {
+                    records.push(DemandRecord {
+                        day: day(order.created_at.millis()),
+                        key: key_of(line.item.as_str()),
+                        quantity: line.quantity.max(0) as f64,
+                    });
                 }
             }
-        }
+            Ok(())
+        })?;
         Ok(records)
     }
 }
