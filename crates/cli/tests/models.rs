@@ -2,24 +2,11 @@
 //! on a small generated shop, including their contract (`eval --json` writes
 //! `{"models": {NAME: {"NDCG@10": ...}}}`) and their answers to bad input.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn aisle(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aisle"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["--log", "warn"])
-        .args(args)
-        .env_remove("AISLE_CONFIG")
-        .env_remove("AISLE_DATA_DIR")
-        .output()
-        .expect("aisle runs")
-}
+use std::process::Command;
 
-fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-}
+use common::{aisle, text};
 
 fn shop() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");

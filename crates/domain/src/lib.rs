@@ -23,6 +23,7 @@
 //! ```
 
 mod batch;
+pub mod calendar;
 mod error;
 mod event;
 mod ids;

@@ -6,68 +6,31 @@
 
 use std::fmt;
 
+use aisle_domain::calendar::{civil_from_days, days_from_civil, days_in_month};
+
 /// Day numbers are days since 1970-01-01.
 pub type Day = i64;
 
-const CUMULATIVE_DAYS: [i64; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Leap years in 1..year (exclusive of `year`), extended to years before 1 by the same rule.
-fn leap_years_before(year: i64) -> i64 {
-    let y = year - 1;
-    y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400)
-}
-
 /// The day number of January 1st of `year`.
 fn year_start(year: i64) -> Day {
-    365 * (year - 1970) + leap_years_before(year) - leap_years_before(1970)
+    days_from_civil(year, 1, 1)
 }
 
 /// The day number of a calendar date, or `None` when the date does not exist (month 13,
 /// February 30th...).
 pub fn day_number(year: i32, month: u32, day: u32) -> Option<Day> {
-    let year = i64::from(year);
+    let (year, month, day) = (i64::from(year), i64::from(month), i64::from(day));
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
         return None;
     }
-    let leap_day = i64::from(month > 2 && is_leap(year));
-    Some(year_start(year) + CUMULATIVE_DAYS[month as usize - 1] + leap_day + i64::from(day) - 1)
+    Some(days_from_civil(year, month, day))
 }
 
 /// The calendar date `(year, month, day)` of a day number.
 pub fn civil_date(day: Day) -> (i32, u32, u32) {
-    // An estimate within a year of the truth, then corrected.
-    let mut year = 1970 + day.div_euclid(365);
-    while year_start(year) > day {
-        year -= 1;
-    }
-    while year_start(year + 1) <= day {
-        year += 1;
-    }
-    let mut rest = day - year_start(year);
-    let mut month = 1;
-    loop {
-        let len = i64::from(days_in_month(year, month));
-        if rest < len {
-            break;
-        }
-        rest -= len;
-        month += 1;
-    }
-    // Years are within i32 for any day number a shop can produce.
-    (year as i32, month, rest as u32 + 1)
+    let (year, month, day) = civil_from_days(day);
+    // Years are within i32 for any day number a shop can produce; months and days are small.
+    (year as i32, month as u32, day as u32)
 }
 
 /// The weekday of a day number: 0 = Monday ... 6 = Sunday (1970-01-01 was a Thursday).

@@ -7,39 +7,15 @@
 
 use std::fmt;
 
+use aisle_domain::calendar::{civil_from_days, days_from_civil, days_in_month};
+
 const MINUTES_PER_DAY: i64 = 24 * 60;
-/// Days before the first of each month in a common year.
-const DAYS_BEFORE_MONTH: [i64; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 /// Years outside this range are typos, not shop history.
 const YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
 
 /// Minutes since 1970-01-01 00:00, in whatever local time the data was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Leap days in the years before `year` since year 0 (proleptic Gregorian).
-fn leap_days_before(year: i64) -> i64 {
-    let y = year - 1;
-    y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400)
-}
-
-/// Days from 1970-01-01 to the first of January of `year`.
-fn days_to_year(year: i64) -> i64 {
-    365 * (year - 1970) + leap_days_before(year) - leap_days_before(1970)
-}
 
 impl Timestamp {
     /// A time from its calendar parts, or `None` if they name no real minute (the 30th of
@@ -52,9 +28,7 @@ impl Timestamp {
         if day < 1 || day > days_in_month(year, month) {
             return None;
         }
-        let leap_shift = i64::from(month > 2 && is_leap(year));
-        let days =
-            days_to_year(year) + DAYS_BEFORE_MONTH[(month - 1) as usize] + leap_shift + day - 1;
+        let days = days_from_civil(year, month, day);
         Some(Timestamp(days * MINUTES_PER_DAY + i64::from(hour) * 60 + i64::from(minute)))
     }
 
@@ -114,22 +88,8 @@ impl Timestamp {
 
     /// The calendar year, month (1..=12) and day (1..=31).
     pub fn ymd(self) -> (i64, u32, u32) {
-        let days = self.0.div_euclid(MINUTES_PER_DAY);
-        // Guess the year from the mean year length, then step to the right one.
-        let mut year = 1970 + days.div_euclid(365);
-        while days_to_year(year) > days {
-            year -= 1;
-        }
-        while days_to_year(year + 1) <= days {
-            year += 1;
-        }
-        let mut rest = days - days_to_year(year);
-        let mut month = 1;
-        while rest >= days_in_month(year, month) {
-            rest -= days_in_month(year, month);
-            month += 1;
-        }
-        (year, month as u32, rest as u32 + 1)
+        let (year, month, day) = civil_from_days(self.0.div_euclid(MINUTES_PER_DAY));
+        (year, month as u32, day as u32)
     }
 
     /// Year × 12 + month − 1: consecutive months get consecutive numbers.

@@ -24,6 +24,30 @@ impl std::fmt::Display for RowIssue {
     }
 }
 
+/// The data lines after a header, each as its 1-based line number and its fields; a line that
+/// cannot be split, or has other than `width` fields, is its [`RowIssue`]. Blank lines are
+/// skipped. `lines` are `(0-based index, text)` pairs, as `text.lines().enumerate()` gives them.
+pub(crate) fn data_rows<'a>(
+    lines: impl Iterator<Item = (usize, &'a str)> + 'a,
+    width: usize,
+) -> impl Iterator<Item = Result<(usize, Vec<String>), RowIssue>> + 'a {
+    lines.filter_map(move |(index, raw)| {
+        let line = index + 1;
+        let raw = raw.trim_end_matches('\r');
+        if raw.trim().is_empty() {
+            return None;
+        }
+        let problem = |reason: String| RowIssue { line, field: None, reason };
+        Some(match csv_fields(raw) {
+            None => Err(problem("unclosed quote".into())),
+            Some(fields) if fields.len() != width => {
+                Err(problem(format!("{} fields, the header has {width}", fields.len())))
+            }
+            Some(fields) => Ok((line, fields)),
+        })
+    })
+}
+
 /// Splits one CSV line into fields: commas separate, double quotes enclose fields that
 /// contain commas, and `""` inside quotes is a quote. Returns `None` on an unclosed quote.
 pub(crate) fn csv_fields(line: &str) -> Option<Vec<String>> {

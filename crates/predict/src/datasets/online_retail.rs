@@ -15,7 +15,7 @@
 
 mod features;
 
-use super::{csv_fields, RowIssue};
+use super::{csv_fields, data_rows, RowIssue};
 use crate::time::Timestamp;
 use crate::{Error, Result};
 
@@ -91,26 +91,16 @@ pub fn parse(text: &str) -> Result<Parsed> {
     }
 
     let mut parsed = Parsed::default();
-    for (index, raw) in lines {
-        let line = index + 1;
-        let raw = raw.trim_end_matches('\r');
-        if raw.trim().is_empty() {
-            continue;
-        }
-        let issue = |field: Option<&str>, reason: String| RowIssue {
-            line,
-            field: field.map(str::to_string),
-            reason,
+    for row in data_rows(lines, columns.len()) {
+        let (line, fields) = match row {
+            Ok(row) => row,
+            Err(issue) => {
+                parsed.issues.push(issue);
+                continue;
+            }
         };
-        let Some(fields) = csv_fields(raw) else {
-            parsed.issues.push(issue(None, "unclosed quote".into()));
-            continue;
-        };
-        if fields.len() != columns.len() {
-            let reason = format!("{} fields, the header has {}", fields.len(), columns.len());
-            parsed.issues.push(issue(None, reason));
-            continue;
-        }
+        let issue =
+            |field: &str, reason: String| RowIssue { line, field: Some(field.to_string()), reason };
         let values: [&str; COLUMNS.len()] = at.map(|i| fields[i].trim());
         if values[5].is_empty() {
             parsed.without_customer += 1;
@@ -118,7 +108,7 @@ pub fn parse(text: &str) -> Result<Parsed> {
         }
         match read_row(values) {
             Ok(t) => parsed.transactions.push(t),
-            Err((column, reason)) => parsed.issues.push(issue(Some(column), reason)),
+            Err((column, reason)) => parsed.issues.push(issue(column, reason)),
         }
     }
     Ok(parsed)

@@ -11,7 +11,7 @@
 //! skewed counts, durations and page values and one-hot encodes every category, for linear
 //! models.
 
-use super::{csv_fields, RowIssue};
+use super::{csv_fields, data_rows, RowIssue};
 use crate::dataset::{Dataset, Matrix};
 use crate::{Error, Result};
 
@@ -157,28 +157,16 @@ pub fn parse(text: &str) -> Result<(Vec<Session>, Vec<RowIssue>)> {
 
     let mut sessions = Vec::new();
     let mut issues = Vec::new();
-    for (index, raw) in lines {
-        let line = index + 1;
-        let raw = raw.trim_end_matches('\r');
-        if raw.trim().is_empty() {
-            continue;
-        }
-        let issue = |field: Option<&str>, reason: String| RowIssue {
-            line,
-            field: field.map(str::to_string),
-            reason,
+    for row in data_rows(lines, columns.len()) {
+        let (line, fields) = match row {
+            Ok(row) => row,
+            Err(issue) => {
+                issues.push(issue);
+                continue;
+            }
         };
-        let Some(fields) = csv_fields(raw) else {
-            issues.push(issue(None, "unclosed quote".into()));
-            continue;
-        };
-        if fields.len() != columns.len() {
-            issues.push(issue(
-                None,
-                format!("{} fields, the header has {}", fields.len(), columns.len()),
-            ));
-            continue;
-        }
+        let issue =
+            |field: &str, reason: String| RowIssue { line, field: Some(field.to_string()), reason };
         match read_row(
             &fields,
             &numeric_at,
@@ -186,7 +174,7 @@ pub fn parse(text: &str) -> Result<(Vec<Session>, Vec<RowIssue>)> {
             [month_at, visitor_at, weekend_at, revenue_at],
         ) {
             Ok(session) => sessions.push(session),
-            Err((column, reason)) => issues.push(issue(Some(column), reason)),
+            Err((column, reason)) => issues.push(issue(column, reason)),
         }
     }
     Ok((sessions, issues))
