@@ -196,22 +196,6 @@ fn customer_holdout(customers: &[u32], seed: u64) -> (Vec<usize>, Vec<usize>) {
     (0..customers.len()).partition(|&i| !held.contains(&customers[i]))
 }
 
-fn gbdt_config(seed: u64, threads: usize) -> GbdtConfig {
-    GbdtConfig {
-        max_trees: 2000,
-        learning_rate: 0.02,
-        max_leaves: 15,
-        max_depth: 5,
-        min_samples_leaf: 30,
-        subsample: 0.8,
-        colsample: 0.7,
-        early_stopping_rounds: 100,
-        seed,
-        threads,
-        ..GbdtConfig::default()
-    }
-}
-
 /// The 2.5% and 97.5% quantiles of the AUC over bootstrap resamples of the test customers. The
 /// resamples are the same for every model, so overlapping intervals mean what they seem to.
 fn auc_interval(ranking: &[f64], labels: &[bool]) -> Res<(f64, f64)> {
@@ -318,7 +302,7 @@ fn evaluate(transactions: &[Transaction], task: &Task, args: &Args) -> Res<()> {
         seconds,
     )?;
 
-    let config = gbdt_config(args.seed, args.threads);
+    let config = GbdtConfig::small_tables(args.seed, args.threads);
     let started = Instant::now();
     let gbdt = Gbdt::fit(&config, &fit_part, Some(&valid_part))?;
     let gbdt_seconds = started.elapsed().as_secs_f64();

@@ -100,22 +100,6 @@ fn mean_sd(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (mean, var.sqrt())
 }
 
-fn gbdt_config(seed: u64, threads: usize) -> GbdtConfig {
-    GbdtConfig {
-        max_trees: 2000,
-        learning_rate: 0.02,
-        max_leaves: 15,
-        max_depth: 5,
-        min_samples_leaf: 30,
-        subsample: 0.8,
-        colsample: 0.7,
-        early_stopping_rounds: 100,
-        seed,
-        threads,
-        ..GbdtConfig::default()
-    }
-}
-
 /// Chooses L2 on a held-out part of `train`, then refits on all of `train`.
 fn fit_logistic(train: &Dataset, seed: u64) -> Result<(LogisticRegression, f64), Box<dyn Error>> {
     let inner = stratified_split(train.labels(), VALID_SHARE, seed)?;
@@ -216,7 +200,11 @@ fn run() -> Result<(), Box<dyn Error>> {
         let inner = stratified_split(train.labels(), VALID_SHARE, fold_seed)?;
         let (fit_part, valid_part) = (train.subset(&inner.train), train.subset(&inner.test));
         let started = Instant::now();
-        let gbdt = Gbdt::fit(&gbdt_config(fold_seed, args.threads), &fit_part, Some(&valid_part))?;
+        let gbdt = Gbdt::fit(
+            &GbdtConfig::small_tables(fold_seed, args.threads),
+            &fit_part,
+            Some(&valid_part),
+        )?;
         let gbdt_train = started.elapsed();
         rows[3].train += gbdt_train;
         kept_trees.push(gbdt.n_trees() as f64);
@@ -293,7 +281,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     println!(
         "GBDT kept {trees_mean:.0} ± {trees_sd:.0} trees (of at most {}); L2 chosen for logistic \
          regression per fold: {chosen_l2:?}.",
-        gbdt_config(0, 0).max_trees
+        GbdtConfig::small_tables(0, 0).max_trees
     );
 
     importance.sort_by(|a, b| b.1.total_cmp(&a.1));
