@@ -15,35 +15,27 @@
 //     the server's reason when the history cannot answer;
 //   - creates an A/B experiment from the dashboard, sends shoppers' feeds and clicks after a
 //     recommendation, reads its results (verdict, rates, interval bars) and stops it;
+//   - chats with the storefront's assistant (assistant.mjs): a streamed policy answer, product
+//     cards, a shopper's order, Yes / No, markup typed as text, a ticket; then the dashboard's
+//     Assistant page closes the ticket and edits the knowledge base, which the chat then quotes;
 //   - renders the storefront at phone width, with no horizontal scrolling;
 //   - audits pages with axe-core for WCAG 2 A/AA violations (contrast, names, labels);
 //   - fails on any console error or uncaught exception.
-// Screenshots go to e2e/artifacts/ (and to docs/screenshots/ with UPDATE_SCREENSHOTS=1).
+// Shared helpers are in support.mjs. Screenshots go to e2e/artifacts/ (and to docs/screenshots/
+// with UPDATE_SCREENSHOTS=1).
 //   AISLE_BIN=target/debug/aisle node e2e/run.mjs
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, copyFileSync, readFileSync } from "node:fs";
+import { mkdtempSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+import { base, port, root, step, watchErrors, audit, shot, getJson } from "./support.mjs";
+import { assistantSteps } from "./assistant.mjs";
 
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..");
 const bin = process.env.AISLE_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, "target"), "debug", "aisle");
-const port = Number(process.env.AISLE_E2E_PORT ?? 18480);
-const base = `http://127.0.0.1:${port}`;
-const artifacts = join(here, "artifacts");
-mkdirSync(artifacts, { recursive: true });
 const data = mkdtempSync(join(tmpdir(), "aisle-e2e-"));
-
-function step(text) {
-  console.log(`\n== ${text}`);
-}
 
 async function startDemo() {
   // The model CI already fetched (AISLE_EMBED_MODEL) serves semantic search; without one the
@@ -70,40 +62,6 @@ async function startDemo() {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error("the server never became ready");
-}
-
-function watchErrors(page, errors) {
-  page.on("console", (message) => { if (message.type() === "error") errors.push(`console: ${message.text()}`); });
-  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) => {
-    // A suggestion request is aborted when the shopper types on before it is answered.
-    const stale = request.url().startsWith(`${base}/shop/api/suggest`) && request.failure()?.errorText === "net::ERR_ABORTED";
-    if (!stale) errors.push(`request failed: ${request.url()}`);
-  });
-  page.on("request", (request) => {
-    if (!request.url().startsWith(base) && !request.url().startsWith("data:")) errors.push(`request outside the server: ${request.url()}`);
-  });
-}
-
-/** WCAG 2 A and AA checks (contrast, names, labels, landmarks) by axe-core, injected from disk. */
-async function audit(page, where) {
-  await page.addScriptTag({ path: axePath });
-  const found = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0]?.target.join(" ")}`);
-  });
-  assert.deepEqual(found, [], `accessibility violations on ${where}`);
-}
-
-/** A screenshot of the whole page, or of `target` (a locator) alone. */
-async function shot(page, name, target) {
-  const path = join(artifacts, `${name}.png`);
-  if (target) await target.screenshot({ path });
-  else await page.screenshot({ path, fullPage: true });
-  if (process.env.UPDATE_SCREENSHOTS === "1") {
-    mkdirSync(join(root, "docs", "screenshots"), { recursive: true });
-    copyFileSync(path, join(root, "docs", "screenshots", `${name}.png`));
-  }
 }
 
 async function dashboard(browser, key, items, shopper) {
@@ -356,12 +314,6 @@ async function storefrontSearch(browser) {
   await shot(phone, "storefront-search-phone");
   assert.deepEqual(phoneErrors, []);
   await phone.close();
-}
-
-/** GET `path` from the demo; the JSON, or null for a non-2xx answer. */
-async function getJson(path, key) {
-  const response = await fetch(`${base}${path}`, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
-  return response.ok ? response.json() : null;
 }
 
 /**
@@ -687,6 +639,7 @@ try {
   await storefront(browser);
   await storefrontReviews(browser, items);
   await storefrontSearch(browser);
+  await assistantSteps(browser, demo.key);
   step("all browser tests passed");
 } catch (error) {
   console.error(error);

@@ -1,14 +1,22 @@
 //! Lists every file under `assets/` into `$OUT_DIR/files.rs` as an `Asset` with its bytes
 //! included, so that adding a file to a page needs no edit here.
+//!
+//! The directory comes from `CARGO_MANIFEST_DIR` as Cargo sets it when it runs the script, not
+//! as it was when the script was compiled: a build script compiled in one checkout and reused
+//! by a target directory shared with another must still read this checkout's files.
 
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let manifest =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let root = manifest.join("assets");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();
+    // An empty table would build a server whose pages all answer 404.
+    assert!(!files.is_empty(), "no files under {}: the pages would be missing", root.display());
     let mut out =
         String::from("/// Every embedded file.\npub static FILES: &[crate::Asset] = &[\n");
     for file in &files {

@@ -58,7 +58,8 @@ pub enum Command {
     /// Review intelligence: sentiment of texts, an item's review summary, category keywords,
     /// and training the sentiment models.
     Reviews(ReviewsArgs),
-    /// Shopper profiles: RFM, segment, lifecycle, affinities and purchase propensity.
+    /// Shopper profiles: RFM, segment, lifecycle, affinities, purchase propensity, churn risk
+    /// and next-basket items.
     Profiles(ProfilesArgs),
     /// Forecast units sold per category or item for the next weeks or days.
     Forecast(ForecastArgs),
@@ -70,6 +71,74 @@ pub enum Command {
     /// Shopping analytics of a period: funnels, paths to purchase and abandonment,
     /// recommendation attribution.
     Analytics(AnalyticsArgs),
+    /// The shopping assistant: chat with it, read intents, run the conversation suite, train
+    /// its intent model, and list the tickets it opened.
+    Assistant(AssistantArgs),
+}
+
+/// `aisle assistant`.
+#[derive(Debug, clap::Args)]
+pub struct AssistantArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: AssistantAction,
+}
+
+/// `aisle assistant` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AssistantAction {
+    /// Talk to the assistant about this shop: one message, or (with none) a conversation read
+    /// line by line from standard input.
+    Chat {
+        /// The message; omit to chat line by line.
+        message: Vec<String>,
+        /// Chat as this signed-in shopper (orders are theirs only).
+        #[arg(long, value_name = "USER_ID")]
+        user: Option<String>,
+        /// The conversation's id.
+        #[arg(long, default_value = "cli")]
+        conversation: String,
+        /// Print each turn's JSON (as POST /v1/assistant/chat answers) instead of the reply.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The intent of each text, as POST /v1/nlp/intent answers it.
+    Intent {
+        /// The texts; `-` reads one text a line from standard input.
+        #[arg(required = true)]
+        texts: Vec<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the scripted conversations against this shop and report task success and grounding.
+    /// It cancels orders and opens tickets: run it on a demo shop.
+    Suite {
+        /// A JSON file of scripts; default: the 58 conversations that ship with Aisle.
+        #[arg(long, value_name = "FILE")]
+        scripts: Option<PathBuf>,
+        /// Print the whole report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Retrain the intent model on the shared Bitext data plus Aisle's own written utterances,
+    /// writing <data-dir>/assistant/intents.bin (the assistant uses it from then on).
+    Train {
+        /// The directory holding bitext-customer-support/.
+        #[arg(
+            long,
+            env = "AISLE_SHARED_DATA",
+            default_value = "../shared/data",
+            value_name = "DIR"
+        )]
+        data: PathBuf,
+    },
+    /// The tickets the assistant handed to people, newest first.
+    Tickets {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The days an analysis covers.
@@ -238,6 +307,9 @@ pub enum ProfilesAction {
     Show {
         /// The shopper's id.
         user: String,
+        /// Items of the likely next basket to list (1 to 1000).
+        #[arg(long, default_value_t = 10)]
+        next_basket: usize,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -267,6 +339,10 @@ pub enum ProfilesAction {
         /// Only shoppers whose purchase propensity is at most this (0 to 1).
         #[arg(long)]
         max_propensity: Option<f64>,
+        /// Only shoppers whose churn risk is at least this (0 to 1), likeliest to lapse first:
+        /// a win-back's audience (a propensity band given as well orders by propensity).
+        #[arg(long)]
+        min_churn_risk: Option<f64>,
     },
 }
 

@@ -17,6 +17,18 @@ fn profiles_segments_exports_and_forecasts_of_a_generated_shop() {
     for key in ["rfm", "segment", "lifecycle", "affinities", "propensity"] {
         assert!(profile.get(key).is_some(), "{key} in {profile}");
     }
+    for key in ["churn_risk", "churn_detail", "propensity_detail"] {
+        assert!(profile.get(key).is_some(), "{key} in {profile}");
+    }
+    let basket = profile["next_basket"].as_array().expect("a next basket");
+    assert!(basket.len() <= 10 && basket.iter().all(|i| i["reason"].is_string()), "{profile}");
+    let out = aisle(dir.path(), &["profiles", "show", "u-000000", "--next-basket", "0"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("1 to 1000"), "{}", text(&out));
+    let out = aisle(dir.path(), &["profiles", "show", "u-000000"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("next basket: "), "{}", text(&out));
+    assert!(text(&out).contains("lapses within 60 days"), "{}", text(&out));
 
     let out = aisle(dir.path(), &["profiles", "export", "prospects"]);
     assert!(out.status.success(), "{}", text(&out));

@@ -140,6 +140,24 @@ pub struct ReviewsConfig {
     pub model_dir: Option<PathBuf>,
 }
 
+/// `[assistant]`: the shopping assistant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssistantConfig {
+    /// `[assistant.llm]`: the model that rewords replies and chooses between close intents;
+    /// off by default (templates).
+    pub llm: aisle_llm::LlmConfig,
+    /// Languages the LLM rewords replies in (`en`, `zh`); the small local model writes English
+    /// only, so Chinese replies stay with the templates unless listed.
+    pub llm_languages: Vec<String>,
+}
+
+impl Default for AssistantConfig {
+    fn default() -> Self {
+        Self { llm: aisle_llm::LlmConfig::Off, llm_languages: vec!["en".into()] }
+    }
+}
+
 /// Everything Aisle can be told.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -162,6 +180,8 @@ pub struct Config {
     pub search: SearchConfig,
     /// `[reviews]`.
     pub reviews: ReviewsConfig,
+    /// `[assistant]`.
+    pub assistant: AssistantConfig,
 }
 
 impl Default for Config {
@@ -176,13 +196,18 @@ impl Default for Config {
             server: ServerConfig::default(),
             search: SearchConfig::default(),
             reviews: ReviewsConfig::default(),
+            assistant: AssistantConfig::default(),
         }
     }
 }
 
 /// Keys whose default is absent, so the defaults' table cannot show they exist or their type;
 /// `true` marks text keys.
-const OPTIONAL_KEYS: [(&[&str], bool); 5] = [
+const OPTIONAL_KEYS: [(&[&str], bool); 9] = [
+    (&["assistant", "llm", "model_path"], true),
+    (&["assistant", "llm", "base_url"], true),
+    (&["assistant", "llm", "model"], true),
+    (&["assistant", "llm", "api_key"], true),
     (&["search", "model_dir"], true),
     (&["reviews", "model_dir"], true),
     (&["store", "postgres_url"], true),

@@ -2,16 +2,15 @@
 //! the next periods forecast by the model that did best on the series' own recent past.
 //!
 //! Sales come from each shopper's orders (lines that were not cancelled or returned) and, for a
-//! shopper with no orders, their purchase events. Guest orders are not tied to a shopper and the
-//! store lists orders only by shopper, so they are not counted (see docs/forecasting.md).
+//! shopper with no orders, their purchase events, and from guest orders (checkouts without
+//! signing in, which no shopper's history holds). Purchase events of anonymous sessions are not
+//! counted: the store lists no sessions (see docs/forecasting.md).
 
-use aisle_domain::{EventKind, OrderStatus};
+use aisle_domain::{EventKind, Order, OrderStatus};
 use aisle_forecast::aggregate::{daily_by_key, DayRange, DemandRecord, PartialWeeks};
 use aisle_forecast::calendar::{civil_date, Day};
-use aisle_forecast::ets::{ExpSmoothingConfig, Trend};
-use aisle_forecast::naive::{MovingAverageConfig, Window};
 use aisle_forecast::select::SelectConfig;
-use aisle_forecast::{Forecast, Forecaster, ModelSpec};
+use aisle_forecast::{Forecast, Forecaster};
 use serde::Serialize;
 
 use crate::{Engine, Error, Result};
@@ -97,19 +96,10 @@ fn date(day: Day) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// The candidates "auto" chooses among, per series, on its last four windows.
+/// "Auto" per series: `aisle-forecast`'s demand chooser, so the served forecast gains every
+/// model the crate adds to it.
 fn selector(horizon: usize) -> SelectConfig {
-    SelectConfig {
-        candidates: vec![
-            ModelSpec::naive(),
-            ModelSpec::MovingAverage(MovingAverageConfig { window: Window::Fixed(4) }),
-            ModelSpec::ExpSmoothing(ExpSmoothingConfig::simple()),
-            ModelSpec::ExpSmoothing(ExpSmoothingConfig::holt(Trend::Damped)),
-        ],
-        horizon,
-        windows: 4,
-        step: 1,
-    }
+    SelectConfig::demand(horizon)
 }
 
 impl Engine {
@@ -205,7 +195,8 @@ impl Engine {
         })
     }
 
-    /// Every sale the store can attribute: order lines of kept orders, else purchase events.
+    /// Every sale the store can attribute: order lines of kept orders (shoppers' and guests'),
+    /// else a shopper's purchase events.
     fn sales(&self, by: DemandKey) -> Result<Vec<DemandRecord<String>>> {
         let catalog = self.catalog_facts()?;
         let key_of = |item: &str| match by {
@@ -216,6 +207,18 @@ impl Engine {
                 .unwrap_or_else(|| "uncategorised".into()),
         };
         let day = |millis: i64| millis.div_euclid(86_400_000);
+        let order_lines = |order: &Order, records: &mut Vec<DemandRecord<String>>| {
+            if matches!(order.status, OrderStatus::Cancelled | OrderStatus::Returned) {
+                return;
+            }
+            for line in &order.lines {
+                records.push(DemandRecord {
+                    day: day(order.created_at.millis()),
+                    key: key_of(line.item.as_str()),
+                    quantity: line.quantity.max(0) as f64,
+                });
+            }
+        };
         let mut records = Vec::new();
         self.each_history(&mut |_| {}, |_, history| {
             if history.orders.is_empty() {
@@ -234,17 +237,12 @@ impl Engine {
                 return Ok(());
             }
             for order in &history.orders {
-                if matches!(order.status, OrderStatus::Cancelled | OrderStatus::Returned) {
-                    continue;
-                }
-                for line in &order.lines {
-                    records.push(DemandRecord {
-                        day: day(order.created_at.millis()),
-                        key: key_of(line.item.as_str()),
-                        quantity: line.quantity.max(0) as f64,
-                    });
-                }
+                order_lines(order, &mut records);
             }
+            Ok(())
+        })?;
+        self.store().each_guest_order(&mut |order| {
+            order_lines(&order, &mut records);
             Ok(())
         })?;
         Ok(records)

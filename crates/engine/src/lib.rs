@@ -23,12 +23,14 @@ mod import;
 mod inventory;
 mod marketing;
 mod matrix;
+mod next_basket;
 mod product_search;
 mod profiles;
 mod progress;
 mod recommendations;
 mod reviews;
 mod serving;
+mod shop_assistant;
 mod shoppers;
 mod stats;
 mod train;
@@ -37,9 +39,16 @@ mod training_set;
 /// Shopping analytics' types (periods, funnels, paths, attribution, KPIs, the report page), as
 /// the binaries use them.
 pub use aisle_analytics as analytics;
+/// The shopping assistant's types (conversations, tools, knowledge base, turns), as the
+/// binaries use them.
+pub use aisle_assistant as assistant;
 /// A/B experiments' types (definitions, assignment, counts, results), as the binaries use them.
 pub use aisle_experiments as experiment;
 pub use aisle_ingest::Format;
+/// The LLM backends' types (configuration, chat messages), as the binaries use them.
+pub use aisle_llm as llm;
+/// Intent and slot reading's types, as the binaries use them.
+pub use aisle_nlu as nlu;
 /// Shopper profiles' types (the profile, RFM, segments, lifecycle), as the binaries use them.
 pub use aisle_profiles as profile;
 pub use aisle_recommend::{FitProgress, MODEL_NAMES};
@@ -51,8 +60,8 @@ pub use aisle_search as search;
 pub use aisle_store::WriteReport as Written;
 pub use aisle_store::{Activity, DayCount, UserSummary, DAY_MILLIS};
 pub use config::{
-    Config, ImportConfig, ReviewsConfig, SearchConfig, ServerConfig, StoreBackend, StoreConfig,
-    TrainingConfig,
+    AssistantConfig, Config, ImportConfig, ReviewsConfig, SearchConfig, ServerConfig, StoreBackend,
+    StoreConfig, TrainingConfig,
 };
 pub use error::{Error, Result};
 pub use evaluation::{default_search, EvalOutcome, EvalRequest};
@@ -66,8 +75,11 @@ pub use import::{read_rejects, ImportOptions, ImportReport, RejectedRow};
 pub use inventory::{ModelSummary, StoredReport, VersionSummary};
 pub use marketing::{MarketingReport, ANALYTICS_TOP, DEFAULT_PERIOD_DAYS};
 pub use matrix::{MatrixReport, MatrixRequest};
+pub use next_basket::MAX_NEXT_BASKET;
 pub use product_search::{default_model_dir, ModelInfo, OpenedSearch, SemanticState, SyncReport};
-pub use profiles::{ProfileContext, PROFILE_EVENTS, PROPENSITY_HORIZON_DAYS};
+pub use profiles::{
+    Predictions, ProfileContext, CHURN_HORIZON_DAYS, PROFILE_EVENTS, PROPENSITY_HORIZON_DAYS,
+};
 pub use progress::Progress;
 pub use recommendations::{RecommendReport, Recommendation};
 pub use reviews::{
@@ -75,6 +87,7 @@ pub use reviews::{
     SentimentTraining, KEYWORDS, UCI_FILES,
 };
 pub use serving::{History, Ranking, Snapshot};
+pub use shop_assistant::Ticket;
 pub use stats::Stats;
 pub use train::{TrainReport, TrainRequest};
 pub use training_set::{Offer, TrainingSet};

@@ -127,11 +127,14 @@ mod tests {
 
     use super::*;
     use crate::ar::{ArConfig, ArOrder};
+    use crate::combine::CombineConfig;
+    use crate::croston::CrostonConfig;
     use crate::ets::{ExpSmoothingConfig, Seasonality, Trend};
     use crate::model::ModelSpec;
     use crate::naive::{MovingAverageConfig, SeasonalNaiveConfig, Window};
     use crate::select::SelectConfig;
     use crate::testdata::Gaussian;
+    use crate::theta::ThetaConfig;
 
     fn plan(
         horizon: usize,
@@ -235,6 +238,10 @@ mod tests {
                 .into(),
             ModelSpec::from(SelectConfig { candidates, horizon: 5, windows: 3, step: 2 })
                 .non_negative(),
+            ThetaConfig::default().into(),
+            CrostonConfig::sba().into(),
+            ModelSpec::from(CombineConfig::ses_damped_theta()).winsorized(),
+            SelectConfig::demand(5).into(),
         ]
     }
 

@@ -7,8 +7,11 @@
 //!   data. The models: [`naive`] (naive, seasonal naive, moving average), [`ar`] (AR(p) by
 //!   least squares, optionally on differences), [`ets`] (simple exponential smoothing, Holt,
 //!   damped Holt, additive and multiplicative Holt-Winters, fitted by minimising the in-sample
-//!   one-step squared error with Nelder-Mead) and [`select`] (the candidate with the least
-//!   error on validation windows).
+//!   one-step squared error with Nelder-Mead), [`theta`] (SES with drift), [`croston`]
+//!   (Croston and SBA for intermittent demand), [`combine`] (the equal-weight mean of models),
+//!   [`robust`] (a Hampel filter that winsorizes the history before a model fits) and
+//!   [`select`] (the candidate with the least error on validation windows;
+//!   [`select::SelectConfig::demand`] is the recommended list).
 //! - [`metrics`], [`backtest`] and [`evaluate`]: MASE and sMAPE, rolling-origin backtests that
 //!   refit at every origin on the past alone, and per-model summaries over many series.
 //!
@@ -41,6 +44,8 @@ pub mod aggregate;
 pub mod ar;
 pub mod backtest;
 pub mod calendar;
+pub mod combine;
+pub mod croston;
 mod error;
 pub mod ets;
 pub mod evaluate;
@@ -48,9 +53,11 @@ pub mod metrics;
 pub mod model;
 pub mod naive;
 mod optimize;
+pub mod robust;
 pub mod select;
 #[cfg(test)]
 mod testdata;
+pub mod theta;
 
 pub use error::{Error, Result};
 pub use model::{FittedModel, Forecast, Forecaster, ModelSpec};

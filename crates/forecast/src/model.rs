@@ -8,10 +8,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ar::{Ar, ArConfig};
+use crate::combine::{CombineConfig, Combined};
+use crate::croston::{Croston, CrostonConfig};
 use crate::error::Result;
 use crate::ets::{EtsSelectConfig, ExpSmoothing, ExpSmoothingConfig};
 use crate::naive::{MovingAverage, MovingAverageConfig, SeasonalNaive, SeasonalNaiveConfig};
+use crate::robust::WinsorizeConfig;
 use crate::select::{SelectConfig, Selected};
+use crate::theta::{Theta, ThetaConfig};
 
 /// A model's configuration: what can be fitted on a history.
 pub trait Forecaster {
@@ -46,6 +50,12 @@ pub enum ModelSpec {
     ExpSmoothing(ExpSmoothingConfig),
     /// [`EtsSelectConfig`]: the exponential smoothing form with the lowest AIC.
     EtsSelect(EtsSelectConfig),
+    /// [`ThetaConfig`]: SES with drift (the Theta method).
+    Theta(ThetaConfig),
+    /// [`CrostonConfig`]: Croston or SBA for intermittent demand.
+    Croston(CrostonConfig),
+    /// [`CombineConfig`]: the equal-weight mean of several models' forecasts.
+    Combine(CombineConfig),
     /// [`SelectConfig`]: the candidate with the least error on validation windows at the end
     /// of the history.
     BestOnValidation(SelectConfig),
@@ -53,6 +63,13 @@ pub enum ModelSpec {
     NonNegative {
         /// The model whose forecasts are clamped.
         inner: Box<ModelSpec>,
+    },
+    /// The inner model fitted on the history with outliers clipped ([`WinsorizeConfig`]).
+    Winsorized {
+        /// The model fitted on the cleaned history.
+        inner: Box<ModelSpec>,
+        /// The Hampel filter's settings.
+        bound: WinsorizeConfig,
     },
 }
 
@@ -65,6 +82,11 @@ impl ModelSpec {
     /// This model with its forecasts clamped at zero.
     pub fn non_negative(self) -> ModelSpec {
         ModelSpec::NonNegative { inner: Box::new(self) }
+    }
+
+    /// This model fitted on a history winsorized with the default Hampel filter.
+    pub fn winsorized(self) -> ModelSpec {
+        ModelSpec::Winsorized { inner: Box::new(self), bound: WinsorizeConfig::default() }
     }
 }
 
@@ -98,6 +120,24 @@ impl From<EtsSelectConfig> for ModelSpec {
     }
 }
 
+impl From<ThetaConfig> for ModelSpec {
+    fn from(config: ThetaConfig) -> Self {
+        ModelSpec::Theta(config)
+    }
+}
+
+impl From<CrostonConfig> for ModelSpec {
+    fn from(config: CrostonConfig) -> Self {
+        ModelSpec::Croston(config)
+    }
+}
+
+impl From<CombineConfig> for ModelSpec {
+    fn from(config: CombineConfig) -> Self {
+        ModelSpec::Combine(config)
+    }
+}
+
 impl From<SelectConfig> for ModelSpec {
     fn from(config: SelectConfig) -> Self {
         ModelSpec::BestOnValidation(config)
@@ -115,10 +155,18 @@ pub enum FittedModel {
     Ar(Ar),
     /// A fitted exponential smoothing model (also what [`ModelSpec::EtsSelect`] fits).
     ExpSmoothing(ExpSmoothing),
+    /// A fitted Theta model.
+    Theta(Theta),
+    /// A fitted Croston model.
+    Croston(Croston),
+    /// Fitted members of a combination.
+    Combined(Combined),
     /// The candidate chosen on validation windows, refitted on the whole history.
     Selected(Selected),
     /// A fitted model whose forecasts are clamped at zero.
     NonNegative(Box<FittedModel>),
+    /// A model fitted on a winsorized history; it forecasts as the inner model does.
+    Winsorized(Box<FittedModel>),
 }
 
 impl Forecaster for ModelSpec {
@@ -131,10 +179,14 @@ impl Forecaster for ModelSpec {
             ModelSpec::Ar(c) => c.label(),
             ModelSpec::ExpSmoothing(c) => c.label(),
             ModelSpec::EtsSelect(c) => c.label(),
+            ModelSpec::Theta(c) => c.label(),
+            ModelSpec::Croston(c) => c.label(),
+            ModelSpec::Combine(c) => c.label(),
             ModelSpec::BestOnValidation(c) => c.label(),
             // Clamping is a policy applied to every model of an evaluation, so it does not
             // rename the model.
             ModelSpec::NonNegative { inner } => inner.label(),
+            ModelSpec::Winsorized { inner, .. } => format!("{}, winsorized", inner.label()),
         }
     }
 
@@ -145,9 +197,15 @@ impl Forecaster for ModelSpec {
             ModelSpec::Ar(c) => FittedModel::Ar(c.fit(history)?),
             ModelSpec::ExpSmoothing(c) => FittedModel::ExpSmoothing(c.fit(history)?),
             ModelSpec::EtsSelect(c) => FittedModel::ExpSmoothing(c.fit(history)?),
+            ModelSpec::Theta(c) => FittedModel::Theta(c.fit(history)?),
+            ModelSpec::Croston(c) => FittedModel::Croston(c.fit(history)?),
+            ModelSpec::Combine(c) => FittedModel::Combined(c.fit(history)?),
             ModelSpec::BestOnValidation(c) => FittedModel::Selected(c.fit(history)?),
             ModelSpec::NonNegative { inner } => {
                 FittedModel::NonNegative(Box::new(inner.fit(history)?))
+            }
+            ModelSpec::Winsorized { inner, bound } => {
+                FittedModel::Winsorized(Box::new(inner.fit(&bound.apply(history)?)?))
             }
         })
     }
@@ -160,7 +218,11 @@ impl Forecast for FittedModel {
             FittedModel::MovingAverage(m) => m.forecast(horizon),
             FittedModel::Ar(m) => m.forecast(horizon),
             FittedModel::ExpSmoothing(m) => m.forecast(horizon),
+            FittedModel::Theta(m) => m.forecast(horizon),
+            FittedModel::Croston(m) => m.forecast(horizon),
+            FittedModel::Combined(m) => m.forecast(horizon),
             FittedModel::Selected(m) => m.forecast(horizon),
+            FittedModel::Winsorized(m) => m.forecast(horizon),
             FittedModel::NonNegative(m) => {
                 m.forecast(horizon).into_iter().map(|v| v.max(0.0)).collect()
             }
@@ -188,6 +250,23 @@ mod tests {
     }
 
     #[test]
+    fn a_winsorized_model_fits_the_cleaned_history() {
+        // 10, 11, 12, 10, ... with a one-off 1000 at index 10.
+        let history: Vec<f64> =
+            (0..12).map(|t| if t == 10 { 1000.0 } else { 10.0 + f64::from(t % 3) }).collect();
+        let average = ModelSpec::from(MovingAverageConfig { window: Window::Fixed(4) });
+        let raw = average.fit(&history).unwrap().forecast(1)[0];
+        assert!((raw - (12.0 + 10.0 + 1000.0 + 12.0) / 4.0).abs() < 1e-9, "{raw}");
+        // The spike's window 11, 12, 10, 1000, 12 has median 12 and MAD 1: it is clipped to
+        // 12 + 3 * 1.4826, and the mean of the last four follows.
+        let clean = average.winsorized();
+        assert_eq!(clean.label(), "moving average (4), winsorized");
+        let forecast = clean.fit(&history).unwrap().forecast(1)[0];
+        let expected = (12.0 + 10.0 + (12.0 + 3.0 * 1.4826) + 12.0) / 4.0;
+        assert!((forecast - expected).abs() < 1e-9, "{forecast}");
+    }
+
+    #[test]
     fn specs_round_trip_through_json() {
         let specs = vec![
             ModelSpec::naive(),
@@ -195,6 +274,9 @@ mod tests {
             ArConfig { order: ArOrder::Aic { max: 4 }, differences: 1 }.into(),
             ExpSmoothingConfig::holt(Trend::Damped).into(),
             ModelSpec::from(ExpSmoothingConfig::simple()).non_negative(),
+            ThetaConfig { alpha: Some(0.3) }.into(),
+            CrostonConfig::sba().into(),
+            ModelSpec::from(CombineConfig::ses_damped_theta()).winsorized(),
         ];
         for spec in specs {
             let json = serde_json::to_string(&spec).unwrap();

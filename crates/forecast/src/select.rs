@@ -14,8 +14,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::combine::CombineConfig;
+use crate::croston::CrostonConfig;
 use crate::error::{check_finite, check_len, Error, Result};
+use crate::ets::{ExpSmoothingConfig, Trend};
 use crate::model::{FittedModel, Forecast, Forecaster, ModelSpec};
+use crate::naive::{MovingAverageConfig, Window};
+use crate::theta::ThetaConfig;
 
 /// Selection among candidate models by their error on validation windows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +48,24 @@ pub struct Selected {
 }
 
 impl SelectConfig {
+    /// The crate's recommended chooser for a shop's daily or weekly demand, on the last four
+    /// one-step-apart windows of `horizon` values: naive, and on a winsorized history
+    /// ([`crate::robust`]) the moving average of 4, SES, damped Holt, Theta, the combination
+    /// of SES, damped Holt and Theta, and Croston SBA for series that rarely sell. Products
+    /// that use this list gain every model added to it.
+    pub fn demand(horizon: usize) -> SelectConfig {
+        let candidates = vec![
+            ModelSpec::naive(),
+            ModelSpec::from(MovingAverageConfig { window: Window::Fixed(4) }).winsorized(),
+            ModelSpec::from(ExpSmoothingConfig::simple()).winsorized(),
+            ModelSpec::from(ExpSmoothingConfig::holt(Trend::Damped)).winsorized(),
+            ModelSpec::from(ThetaConfig::default()).winsorized(),
+            ModelSpec::from(CombineConfig::ses_damped_theta()).winsorized(),
+            CrostonConfig::sba().into(),
+        ];
+        SelectConfig { candidates, horizon, windows: 4, step: 1 }
+    }
+
     fn validate(&self) -> Result<()> {
         let invalid =
             |reason: &str| Err(Error::InvalidConfig { model: self.label(), reason: reason.into() });
@@ -177,6 +200,20 @@ mod tests {
         // Only the failing candidate: its refusal is the answer.
         let err = config(candidates[..1].to_vec()).fit(&with_zero).unwrap_err();
         assert!(matches!(err, Error::NonPositive { .. }), "{err}");
+    }
+
+    #[test]
+    fn the_demand_chooser_fits_the_shortest_history_a_product_allows() {
+        // Eight periods plus the horizon: the earliest validation fit sees five values.
+        for horizon in [1, 4, 12] {
+            let history: Vec<f64> = (0..8 + horizon).map(|t| 20.0 + (t % 3) as f64).collect();
+            let chosen = SelectConfig::demand(horizon).fit(&history).unwrap();
+            assert_eq!(chosen.forecast(horizon).len(), horizon);
+        }
+        // A series that sells once in a while is answered too, whichever model wins.
+        let sparse: Vec<f64> = (0..30).map(|t| if t % 5 == 0 { 3.0 } else { 0.0 }).collect();
+        let forecast = SelectConfig::demand(4).fit(&sparse).unwrap().forecast(4);
+        assert!(forecast.iter().all(|v| v.is_finite()), "{forecast:?}");
     }
 
     #[test]

@@ -9,8 +9,12 @@
 //!
 //! - [`segments`]: statistics of every RFM segment and k-means clusters ([`kmeans`]) of the
 //!   shoppers' behaviour.
-//! - [`propensity`]: the probability that a shopper buys in the next days, from gradient-boosted
-//!   trees (`aisle-predict`) trained on the shop's own past, with the features behind it.
+//! - [`prediction`]: the probability that a shopper buys in the next days (propensity), or that
+//!   a past buyer buys nothing in them (churn risk), from gradient-boosted trees
+//!   (`aisle-predict`) trained on the shop's own past, with the features behind each.
+//! - [`next_basket`]: the items a shopper is likely to buy in their next order, from their own
+//!   orders (repeat purchases, recent ones weighing more), what the shop's baskets pair with
+//!   them, and the shop's popular items.
 //!
 //! This crate reads records it is handed: it does not query the store or speak HTTP.
 
@@ -18,7 +22,8 @@ mod builder;
 mod facts;
 pub mod kmeans;
 mod lifecycle;
-pub mod propensity;
+pub mod next_basket;
+pub mod prediction;
 mod rfm;
 pub mod segments;
 

@@ -31,6 +31,9 @@ pub struct ShopperSummary {
     pub last_seen_days: Option<f64>,
     /// The probability of a purchase in the propensity horizon, when a model is trained.
     pub propensity: Option<f64>,
+    /// The probability of no purchase in the churn horizon, for a shopper who bought, when a
+    /// model is trained.
+    pub churn_risk: Option<f64>,
 }
 
 impl ShopperSummary {
@@ -47,6 +50,7 @@ impl ShopperSummary {
             events_30d: profile.activity.events_30d,
             last_seen_days: profile.last_seen_days,
             propensity: None,
+            churn_risk: None,
         }
     }
 }
@@ -70,6 +74,8 @@ pub struct SegmentStats {
     pub revenue_share: f64,
     /// Their mean purchase propensity, when a model is trained.
     pub mean_propensity: Option<f64>,
+    /// Their buyers' mean churn risk, when a model is trained.
+    pub mean_churn_risk: Option<f64>,
 }
 
 /// Statistics of every RFM segment, best first; empty segments are listed with zeros so a
@@ -87,7 +93,6 @@ pub fn segment_stats(shoppers: &[ShopperSummary]) -> Vec<SegmentStats> {
             let n = members.len();
             let recencies: Vec<f64> = members.iter().filter_map(|s| s.recency_days).collect();
             let spend: f64 = members.iter().map(|s| s.monetary).sum();
-            let propensities: Vec<f64> = members.iter().filter_map(|s| s.propensity).collect();
             SegmentStats {
                 segment: segment.as_str(),
                 shoppers: n,
@@ -99,11 +104,17 @@ pub fn segment_stats(shoppers: &[ShopperSummary]) -> Vec<SegmentStats> {
                 ),
                 mean_monetary: round3(spend / n.max(1) as f64),
                 revenue_share: if total_spend > 0.0 { round3(spend / total_spend) } else { 0.0 },
-                mean_propensity: (!propensities.is_empty())
-                    .then(|| round3(propensities.iter().sum::<f64>() / propensities.len() as f64)),
+                mean_propensity: mean_of(members, |s| s.propensity),
+                mean_churn_risk: mean_of(members, |s| s.churn_risk),
             }
         })
         .collect()
+}
+
+/// The mean of a score over the shoppers that have one.
+fn mean_of(shoppers: &[&ShopperSummary], score: fn(&ShopperSummary) -> Option<f64>) -> Option<f64> {
+    let scores: Vec<f64> = shoppers.iter().filter_map(|s| score(s)).collect();
+    (!scores.is_empty()).then(|| round3(scores.iter().sum::<f64>() / scores.len() as f64))
 }
 
 /// The seed the binaries cluster with, so the API and the CLI give the same clusters.
@@ -250,29 +261,46 @@ pub fn members<'a>(
 /// promotion aimed at those who might buy with a nudge, not those who buy anyway. Shoppers
 /// without a propensity are left out.
 pub fn by_propensity(shoppers: Vec<&ShopperSummary>, min: f64, max: f64) -> Vec<&ShopperSummary> {
+    within(shoppers, |s| s.propensity, min, max)
+}
+
+/// The shoppers whose churn risk lies in `min..=max`, likeliest to lapse first: the audience of
+/// a win-back. Shoppers without a churn risk (those who never bought) are left out.
+pub fn by_churn_risk(shoppers: Vec<&ShopperSummary>, min: f64, max: f64) -> Vec<&ShopperSummary> {
+    within(shoppers, |s| s.churn_risk, min, max)
+}
+
+/// The shoppers whose `score` lies in `min..=max`, highest first (ties by id).
+fn within(
+    shoppers: Vec<&ShopperSummary>,
+    score: fn(&ShopperSummary) -> Option<f64>,
+    min: f64,
+    max: f64,
+) -> Vec<&ShopperSummary> {
     let mut chosen: Vec<&ShopperSummary> = shoppers
         .into_iter()
-        .filter(|s| s.propensity.is_some_and(|p| (min..=max).contains(&p)))
+        .filter(|s| score(s).is_some_and(|p| (min..=max).contains(&p)))
         .collect();
     chosen.sort_by(|a, b| {
-        b.propensity.unwrap_or(0.0).total_cmp(&a.propensity.unwrap_or(0.0)).then(a.id.cmp(&b.id))
+        score(b).unwrap_or(0.0).total_cmp(&score(a).unwrap_or(0.0)).then(a.id.cmp(&b.id))
     });
     chosen
 }
 
 /// Shoppers as CSV with a header row: id, segment, lifecycle, recency, orders, spend, events,
-/// propensity.
+/// propensity, churn risk.
 pub fn to_csv(shoppers: &[&ShopperSummary]) -> String {
     let mut out = String::from(
-        "user_id,segment,lifecycle,recency_days,frequency,monetary,events,events_30d,propensity\n",
+        "user_id,segment,lifecycle,recency_days,frequency,monetary,events,events_30d,propensity,churn_risk\n",
     );
     for s in shoppers {
         // Ids are checked printable text but may hold commas or quotes: quote them.
         let id = format!("\"{}\"", s.id.replace('"', "\"\""));
         let recency = s.recency_days.map(|r| r.to_string()).unwrap_or_default();
         let propensity = s.propensity.map(|p| format!("{p:.3}")).unwrap_or_default();
+        let churn_risk = s.churn_risk.map(|p| format!("{p:.3}")).unwrap_or_default();
         out.push_str(&format!(
-            "{id},{},{},{recency},{},{},{},{},{propensity}\n",
+            "{id},{},{},{recency},{},{},{},{},{propensity},{churn_risk}\n",
             s.segment, s.lifecycle, s.frequency, s.monetary, s.events, s.events_30d
         ));
     }
@@ -284,96 +312,4 @@ fn round3(x: f64) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn shopper(id: &str, segment: &'static str, frequency: u32, monetary: f64) -> ShopperSummary {
-        ShopperSummary {
-            id: id.to_string(),
-            segment,
-            lifecycle: "active",
-            recency_days: (frequency > 0).then_some(3.0),
-            frequency,
-            monetary,
-            events: u64::from(frequency) * 10 + 1,
-            events_30d: u64::from(frequency),
-            last_seen_days: Some(if frequency > 0 { 3.0 } else { 60.0 }),
-            propensity: Some(f64::from(frequency) / 30.0),
-        }
-    }
-
-    #[test]
-    fn segment_stats_count_share_and_spend() {
-        let shoppers = [
-            shopper("a", "champions", 10, 900.0),
-            shopper("b", "champions", 8, 100.0),
-            shopper("c", "prospects", 0, 0.0),
-            shopper("d", "lost", 1, 0.0),
-        ];
-        let stats = segment_stats(&shoppers);
-        assert_eq!(stats.len(), Segment::ALL.len(), "every segment listed");
-        let champions = &stats[0];
-        assert_eq!((champions.segment, champions.shoppers), ("champions", 2));
-        assert_eq!(champions.share, 0.5);
-        assert_eq!(champions.mean_frequency, 9.0);
-        assert_eq!(champions.revenue_share, 1.0);
-        let prospects = stats.iter().find(|s| s.segment == "prospects").expect("listed");
-        assert_eq!(prospects.mean_recency_days, None, "nobody bought");
-        let loyal = stats.iter().find(|s| s.segment == "loyal").expect("listed");
-        assert_eq!((loyal.shoppers, loyal.share), (0, 0.0));
-        assert!(segment_stats(&[]).iter().all(|s| s.shoppers == 0), "no shoppers, no division");
-    }
-
-    #[test]
-    fn clusters_split_buyers_from_browsers_and_skip_the_unseen() {
-        let mut shoppers: Vec<ShopperSummary> = (0..20)
-            .map(|i| shopper(&format!("buyer{i}"), "champions", 20 + i % 3, 2_000.0))
-            .collect();
-        shoppers.extend((0..40).map(|i| shopper(&format!("browser{i}"), "prospects", 0, 0.0)));
-        let mut unseen = shopper("ghost", "prospects", 0, 0.0);
-        unseen.last_seen_days = None;
-        shoppers.push(unseen);
-        let found = clusters(&shoppers, 2, 3).expect("clusters");
-        assert_eq!(found.clustered, 60, "the unseen shopper is not placed");
-        assert_eq!(found.clusters[0].shoppers, 40);
-        assert_eq!(found.clusters[0].main_segment, "prospects");
-        assert_eq!(found.clusters[1].main_segment, "champions");
-        assert!((found.clusters[1].centre["spend"] - 2_000.0).abs() < 1.0, "{found:?}");
-        assert!(found.members.iter().all(|(id, c)| id.starts_with("buyer") == (*c == 1)));
-        assert!(clusters(&shoppers[..1], 2, 0).is_err(), "one shopper cannot make two clusters");
-
-        let buyers = members(&shoppers, "cluster-1", 2, 3).expect("a cluster");
-        assert_eq!(buyers.len(), 20);
-        assert_eq!(members(&shoppers, "champions", 2, 3).expect("a segment").len(), 20);
-        assert!(members(&shoppers, "loyal", 2, 3).expect("empty is fine").is_empty());
-        let error = members(&shoppers, "vip", 2, 3).expect_err("unknown");
-        assert!(error.to_string().contains("champions"), "{error}");
-        let error = members(&shoppers, "cluster-2", 2, 3).expect_err("past k");
-        assert_eq!(error, SelectError::NoSuchCluster { cluster: 2, k: 2 });
-    }
-
-    #[test]
-    fn csv_quotes_ids_and_leaves_missing_recency_empty() {
-        let mut odd = shopper("a,\"b", "prospects", 0, 0.0);
-        odd.recency_days = None;
-        let csv = to_csv(&[&odd]);
-        let mut lines = csv.lines();
-        assert_eq!(lines.next().map(|h| h.split(',').count()), Some(9));
-        assert_eq!(lines.next(), Some("\"a,\"\"b\",prospects,active,,0,0,1,0,0.000"));
-    }
-
-    #[test]
-    fn a_propensity_band_keeps_likely_buyers_first() {
-        let shoppers = [
-            shopper("a", "loyal", 3, 0.0),
-            shopper("b", "loyal", 12, 0.0),
-            shopper("c", "loyal", 6, 0.0),
-        ];
-        let mut unscored = shopper("d", "loyal", 6, 0.0);
-        unscored.propensity = None;
-        let all: Vec<&ShopperSummary> = shoppers.iter().chain([&unscored]).collect();
-        let band = by_propensity(all, 0.1, 0.3);
-        let ids: Vec<&str> = band.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, ["c", "a"], "0.2 and 0.1 inside, 0.4 above, unscored out");
-    }
-}
+mod tests;

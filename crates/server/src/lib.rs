@@ -7,6 +7,8 @@
 //! items hidden since) in memory. It holds no model code and no storage formats; every storage
 //! call runs on a worker thread, never on the async runtime.
 
+mod assistant;
+mod assistant_suite;
 mod auth;
 mod experiments;
 pub mod filters;
@@ -27,6 +29,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use assistant_suite::{assistant_suite, assistant_turn};
 pub use keys::{KeyError, KeyRecord, KeyRing, Scope};
 pub use problem::Problem;
 pub use routes::router;

@@ -10,8 +10,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::dashboard::{browse, imports, models, overview, settings, training};
 use crate::routes::{
-    admin, analytics, catalog, events, experiments, forecasts, health, profiles, recommendations,
-    reviews, search, RecordIssue,
+    admin, analytics, assistant, catalog, events, experiments, forecasts, health, next_basket,
+    profiles, recommendations, reviews, search, RecordIssue,
 };
 use crate::state::AppState;
 
@@ -34,7 +34,10 @@ use crate::state::AppState;
         search::search, search::suggest, search::status, search::get_settings,
         search::put_settings,
         reviews::post_reviews, reviews::summary, reviews::keywords, reviews::sentiment,
-        profiles::profile, profiles::segments, profiles::segment_users, forecasts::demand,
+        profiles::profile, profiles::segments, profiles::segment_users,
+        next_basket::next_basket, forecasts::demand,
+        assistant::chat, assistant::intent, assistant::get_knowledge, assistant::put_knowledge,
+        assistant::tickets, assistant::close_ticket,
         analytics::funnel, analytics::paths, analytics::attribution, analytics::marketing_report,
         admin::train, admin::reload, admin::get_merchandising, admin::put_merchandising,
         experiments::list, experiments::create, experiments::get_one, experiments::put_one,
@@ -50,6 +53,7 @@ use crate::state::AppState;
         (name = "recommendations", description = "read scope"),
         (name = "search", description = "read scope (settings and status: admin scope)"),
         (name = "events", description = "write scope"),
+        (name = "assistant", description = "chat: write scope; intents: read scope; knowledge base and tickets: admin scope"),
         (name = "reviews", description = "read scope (writing reviews: write scope)"),
         (name = "profiles", description = "admin scope: shopper profiles and predictions"),
         (name = "catalog", description = "admin scope"),

@@ -52,6 +52,8 @@ pub struct AppState {
     pub(crate) reviews: crate::reviews::ReviewState,
     /// The shop-wide context shopper profiles are read against.
     pub(crate) profiles: crate::profiles::ProfileState,
+    /// The shopping assistant and its open conversations.
+    pub(crate) assistant: crate::assistant::AssistantState,
 }
 
 impl AppState {
@@ -89,6 +91,7 @@ impl AppState {
             search: Default::default(),
             reviews,
             profiles: Default::default(),
+            assistant: Default::default(),
         });
         state.reload();
         crate::search::start(&state);

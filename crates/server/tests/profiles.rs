@@ -1,5 +1,6 @@
 //! Shopper profiles over HTTP, in process, on a small generated shop: the
-//! `GET /v1/users/{id}/profile` contract, a shopper with no events, and the admin scope.
+//! `GET /v1/users/{id}/profile` contract (propensity and churn risk), a shopper with no events,
+//! next-basket items, segment exports aimed by propensity or churn risk, and the admin scope.
 
 mod common;
 
@@ -44,6 +45,67 @@ async fn a_shoppers_profile_answers_the_contract() {
     assert!(detail["validation_auc"].as_f64().is_some_and(|auc| auc > 0.5), "{body}");
     assert!(body["as_of"].as_str().is_some_and(|t| t.starts_with("2026-")), "{body}");
     assert!(body["embedding"].is_null(), "no model serves, no vector: {body}");
+    // The busiest shopper bought: a churn risk, or the reason the shop has no churn model.
+    let churn = &body["churn_detail"];
+    assert_eq!(churn["horizon_days"], 60, "{body}");
+    match body["churn_risk"].as_f64() {
+        Some(risk) => {
+            assert!((0.0..=1.0).contains(&risk), "{body}");
+            assert!(churn["reasons"].as_array().is_some_and(|r| !r.is_empty()), "{body}");
+        }
+        None => assert!(churn["unavailable"].as_str().is_some_and(|u| !u.is_empty()), "{body}"),
+    }
+
+    let uri = format!("/v1/users/{user}/next-basket?k=3");
+    let (status, body, _) = call(&shop.app, Method::GET, &uri, Some(&shop.admin), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["user_id"], user.as_str());
+    let items = body["items"].as_array().expect("items");
+    assert!(!items.is_empty() && items.len() <= 3, "{body}");
+    let scores: Vec<f64> = items.iter().filter_map(|i| i["score"].as_f64()).collect();
+    assert_eq!(scores.len(), items.len(), "{body}");
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "likeliest first: {body}");
+    assert!(items.iter().all(|i| i["item_id"].is_string() && i["reason"].is_string()), "{body}");
+    assert!(
+        items.iter().any(|i| i["reason"].as_str().is_some_and(|r| r.starts_with("bought in"))),
+        "the busiest buyer's own repeats come first: {body}"
+    );
+}
+
+#[tokio::test]
+async fn next_basket_answers_popular_items_to_a_new_shopper_and_refuses_bad_requests() {
+    let shop = shop_serving(|_| {}, &[]);
+    let admin = Some(shop.admin.as_str());
+    let body = json!({"id": "new-one"});
+    let (status, ..) = call(&shop.app, Method::PUT, "/v1/users/new-one", admin, Some(body)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body, _) =
+        call(&shop.app, Method::GET, "/v1/users/new-one/next-basket", admin, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let items = body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 10, "the default k: {body}");
+    assert!(items.iter().all(|i| i["reason"] == "popular in the shop"), "{body}");
+    let (status, body) = profile(&shop, "new-one").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["churn_risk"].is_null(), "{body}");
+    let why = body["churn_detail"]["unavailable"].as_str().unwrap_or_default();
+    assert!(why.contains("never bought"), "a shopper who never bought has no churn risk: {body}");
+
+    for (uri, expected, says) in [
+        ("/v1/users/new-one/next-basket?k=0", StatusCode::BAD_REQUEST, "1 to 1000"),
+        ("/v1/users/new-one/next-basket?k=1001", StatusCode::BAD_REQUEST, "1 to 1000"),
+        ("/v1/users/new-one/next-basket?k=ten", StatusCode::BAD_REQUEST, "k"),
+        ("/v1/users/nobody-here/next-basket", StatusCode::NOT_FOUND, "no user nobody-here"),
+        ("/v1/users/%20bad/next-basket", StatusCode::BAD_REQUEST, "id"),
+    ] {
+        let (status, body, _) = call(&shop.app, Method::GET, uri, admin, None).await;
+        assert_eq!(status, expected, "{uri}: {body}");
+        let detail = body["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(says), "{uri}: {body}");
+    }
+    let uri = "/v1/users/new-one/next-basket";
+    let (status, ..) = call(&shop.app, Method::GET, uri, Some(&shop.read), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "next baskets are personal data: admin scope");
 }
 
 #[tokio::test]
@@ -133,7 +195,33 @@ async fn segments_sum_to_the_shop_and_a_segment_exports_as_csv() {
     assert!(aimed.iter().all(|p| (0.05..=0.9).contains(p)), "{aimed:?}");
     assert!(aimed.windows(2).all(|w| w[0] >= w[1]), "likeliest first: {aimed:?}");
 
+    let (_, stats, _) = call(&shop.app, Method::GET, "/v1/segments", admin, None).await;
+    let buyers = stats["rfm"]
+        .as_array()
+        .and_then(|r| {
+            r.iter().filter(|s| s["segment"] != "prospects").max_by_key(|s| s["shoppers"].as_u64())
+        })
+        .and_then(|s| s["segment"].as_str())
+        .expect("a buyers' segment")
+        .to_string();
+    let uri = format!("/v1/segments/{buyers}/users?format=json&min_churn_risk=0.1");
+    let (status, body, _) = call(&shop.app, Method::GET, &uri, admin, None).await;
+    if status == StatusCode::OK {
+        let risks: Vec<f64> = body["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .map(|u| u["churn_risk"].as_f64().expect("scored"))
+            .collect();
+        assert!(risks.iter().all(|r| *r >= 0.1), "{risks:?}");
+        assert!(risks.windows(2).all(|w| w[0] >= w[1]), "likeliest to lapse first: {risks:?}");
+    } else {
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body["detail"].as_str().is_some_and(|d| d.contains("no churn model")), "{body}");
+    }
+
     for (uri, expected) in [
+        ("/v1/segments/champions/users?min_churn_risk=1.5", StatusCode::BAD_REQUEST),
         (
             "/v1/segments/prospects/users?min_propensity=0.8&max_propensity=0.2",
             StatusCode::BAD_REQUEST,

@@ -198,6 +198,11 @@ pub trait Store: Send + Sync {
     /// The orders of one user, newest first.
     fn orders_of_user(&self, user: &ExternalId) -> Result<Vec<Order>>;
 
+    /// Hands `visit` every guest order (one without a user: a checkout without signing in), in
+    /// every status, oldest first (by creation time, then id), and stops at its first error.
+    /// Shop-wide sums read shoppers' orders through [`Store::orders_of_user`]; this is the rest.
+    fn each_guest_order(&self, visit: &mut dyn FnMut(Order) -> Result<()>) -> Result<()>;
+
     /// The reviews of one item, newest first (undated reviews last).
     fn reviews_of_item(&self, item: &ExternalId) -> Result<Vec<Review>>;
 

@@ -1,6 +1,7 @@
 //! One function per command; each loads what it needs from the engine and prints a report.
 
 mod analytics;
+mod assistant;
 mod data;
 mod demo;
 mod experiments;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Experiments(args) => experiments::run(&config, args),
         Command::Report(args) => analytics::report(&config, args),
         Command::Analytics(args) => analytics::run(&config, args),
+        Command::Assistant(args) => assistant::run(&config, args),
     }
 }
 

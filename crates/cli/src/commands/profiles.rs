@@ -1,12 +1,15 @@
-//! `aisle profiles`: a shopper's profile read from the store, with their purchase propensity.
+//! `aisle profiles`: a shopper's profile read from the store, with their purchase propensity,
+//! churn risk and likely next basket; segments and their export.
 
 use std::process::ExitCode;
 
 use aisle_domain::{ExternalId, Timestamp};
+use aisle_engine::profile::prediction::Detail;
 use aisle_engine::profile::segments::{
-    by_propensity, clusters, members, segment_stats, to_csv, CLUSTER_FEATURES, CLUSTER_SEED,
+    by_churn_risk, by_propensity, clusters, members, segment_stats, to_csv, CLUSTER_FEATURES,
+    CLUSTER_SEED,
 };
-use aisle_engine::{Config, Engine, ProfileContext, PROPENSITY_HORIZON_DAYS};
+use aisle_engine::{Config, Engine, ProfileContext, MAX_NEXT_BASKET};
 use anyhow::{bail, Context};
 use serde_json::json;
 
@@ -83,9 +86,18 @@ pub fn run(config: &Config, args: ProfilesArgs) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        ProfilesAction::Export { segment, k, min_propensity, max_propensity } => {
+        ProfilesAction::Export { segment, k, min_propensity, max_propensity, min_churn_risk } => {
             let context = context(config)?;
             let mut chosen = members(&context.shoppers, &segment, k, CLUSTER_SEED)?;
+            if let Some(min) = min_churn_risk {
+                if !(0.0..=1.0).contains(&min) {
+                    bail!("--min-churn-risk is {min}; give a probability from 0 to 1");
+                }
+                if let Err(reason) = &context.churn {
+                    bail!("no churn model to aim with: {reason}");
+                }
+                chosen = by_churn_risk(chosen, min, 1.0);
+            }
             if min_propensity.is_some() || max_propensity.is_some() {
                 let (min, max) = (min_propensity.unwrap_or(0.0), max_propensity.unwrap_or(1.0));
                 if !(0.0..=1.0).contains(&min) || !(0.0..=1.0).contains(&max) || min > max {
@@ -100,7 +112,10 @@ pub fn run(config: &Config, args: ProfilesArgs) -> anyhow::Result<ExitCode> {
             print!("{}", to_csv(&chosen));
             Ok(ExitCode::SUCCESS)
         }
-        ProfilesAction::Show { user, json } => {
+        ProfilesAction::Show { user, next_basket, json } => {
+            if !(1..=MAX_NEXT_BASKET).contains(&next_basket) {
+                bail!("--next-basket is {next_basket}; ask for 1 to {MAX_NEXT_BASKET} items");
+            }
             let engine = Engine::open(config).with_context(|| {
                 format!("cannot open the store in {}", config.data_dir.display())
             })?;
@@ -113,20 +128,20 @@ pub fn run(config: &Config, args: ProfilesArgs) -> anyhow::Result<ExitCode> {
             let Some(profile) = engine.user_profile(&context, &id)? else {
                 bail!("no user {user} in the store; `aisle stats` counts the users it holds");
             };
-            let propensity = context.propensity(&profile);
+            let predictions = context.predictions(&profile);
+            let basket = engine.next_basket(&context, &id, next_basket)?.unwrap_or_default();
             let as_of =
                 Timestamp::from_millis(context.now).map(Timestamp::to_rfc3339).unwrap_or_default();
             if json {
                 let mut value = serde_json::to_value(&profile)?;
                 value["user_id"] = json!(user);
                 value["as_of"] = json!(as_of);
-                value["propensity"] = json!(propensity.as_ref().map(|p| p.probability));
-                value["propensity_detail"] = json!({
-                    "horizon_days": PROPENSITY_HORIZON_DAYS,
-                    "reasons": propensity.as_ref().map(|p| p.reasons.clone()).unwrap_or_default(),
-                    "validation_auc": context.propensity.as_ref().ok().map(|m| m.validation().auc),
-                    "unavailable": context.propensity.as_ref().err(),
-                });
+                if let (Some(value), serde_json::Value::Object(added)) =
+                    (value.as_object_mut(), serde_json::to_value(&predictions)?)
+                {
+                    value.extend(added);
+                }
+                value["next_basket"] = json!(basket);
                 emit!("{}", serde_json::to_string_pretty(&value)?);
                 return Ok(ExitCode::SUCCESS);
             }
@@ -156,24 +171,37 @@ pub fn run(config: &Config, args: ProfilesArgs) -> anyhow::Result<ExitCode> {
             emit!("categories: {}", shares(&profile.affinities.categories));
             emit!("brands: {}", shares(&profile.affinities.brands));
             emit!("price band: {}", profile.price.band.unwrap_or("-"));
-            match (&propensity, &context.propensity) {
-                (Some(p), _) => {
-                    let reasons: Vec<String> = p
-                        .reasons
-                        .iter()
-                        .map(|r| format!("{} {:+.2}", r.feature, r.contribution))
-                        .collect();
-                    emit!(
-                        "buys within {} days: {:.1}% (because {})",
-                        p.horizon_days,
-                        p.probability * 100.0,
-                        reasons.join(", ")
-                    );
-                }
-                (None, Err(reason)) => emit!("no propensity: {reason}"),
-                (None, Ok(_)) => emit!("no propensity: the prediction failed (see the log)"),
-            }
+            emit!(
+                "{}",
+                prediction_line("buys", predictions.propensity, &predictions.propensity_detail)
+            );
+            emit!(
+                "{}",
+                prediction_line("lapses", predictions.churn_risk, &predictions.churn_detail)
+            );
+            let listed: Vec<String> =
+                basket.iter().map(|s| format!("{} ({})", s.item, s.reason)).collect();
+            emit!(
+                "next basket: {}",
+                if listed.is_empty() { "-".into() } else { listed.join(", ") }
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// "buys within 30 days: 15.9% (because ...)", or why there is no prediction.
+fn prediction_line(verb: &str, probability: Option<f64>, detail: &Detail) -> String {
+    let Some(p) = probability else {
+        let reason = detail.unavailable.as_deref().unwrap_or("no model");
+        return format!("{verb} within {} days: - ({reason})", detail.horizon_days);
+    };
+    let reasons: Vec<String> =
+        detail.reasons.iter().map(|r| format!("{} {:+.2}", r.feature, r.contribution)).collect();
+    format!(
+        "{verb} within {} days: {:.1}% (because {})",
+        detail.horizon_days,
+        p * 100.0,
+        reasons.join(", ")
+    )
 }

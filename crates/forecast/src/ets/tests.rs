@@ -142,3 +142,20 @@ fn selection_by_aic_finds_the_season() {
     with_zero[3] = 0.0;
     assert!(select.fit(&with_zero).is_ok());
 }
+
+#[test]
+fn a_damped_trend_shrinks_each_step_by_phi() {
+    // Gardner and McKenzie: step h adds phi^h b, so successive forecast increments shrink by
+    // exactly phi and the forecasts converge to l + b phi / (1 - phi).
+    let noisy: Vec<f64> = (0..40).map(|t| 50.0 + 2.0 * f64::from(t) + f64::from(t % 4)).collect();
+    let fixed = FixedParams { alpha: Some(0.5), beta: Some(0.2), phi: Some(0.8), gamma: None };
+    let config = ExpSmoothingConfig { fixed, ..ExpSmoothingConfig::holt(Trend::Damped) };
+    let forecast = config.fit(&noisy).unwrap().forecast(200);
+    let steps: Vec<f64> = forecast.windows(2).map(|w| w[1] - w[0]).collect();
+    for pair in steps.windows(2).take(20) {
+        assert!((pair[1] - 0.8 * pair[0]).abs() < 1e-9, "{pair:?}");
+    }
+    // The remaining steps sum to step0 * phi / (1 - phi) = 4 * step0.
+    let limit = forecast[0] + steps[0] / (1.0 - 0.8);
+    assert!((forecast[199] - limit).abs() < 1e-9, "{} vs {limit}", forecast[199]);
+}

@@ -11,8 +11,7 @@
 //! - Chinese: jieba words, word pairs, and character 1- to 3-grams of every run of Han
 //!   characters (negations such as 不好 and 不错 are character pairs).
 
-use aisle_text::{fold, is_han, Analyzer, Mode};
-use xxhash_rust::xxh3::xxh3_64_with_seed;
+use aisle_text::{fold, Analyzer, FeatureSink as Sink, Mode};
 
 use super::vader::VaderScores;
 
@@ -83,7 +82,7 @@ impl Featurizer {
 
     /// The features of a readable text (see [`crate::readable_text`]).
     pub fn features(&self, text: &str) -> Features {
-        let mut sink = Sink { mask: (1u64 << self.bits) - 1, entries: Vec::with_capacity(256) };
+        let mut sink = Sink::new(self.bits, 256);
         match self.set {
             FeatureSet::English => english(text, &mut sink),
             FeatureSet::Chinese => chinese(text, &mut sink),
@@ -99,44 +98,6 @@ impl Featurizer {
             }
         }
         Features { entries }
-    }
-}
-
-/// Collects hashed features, then merges duplicates and normalises.
-struct Sink {
-    mask: u64,
-    entries: Vec<(u32, f32)>,
-}
-
-impl Sink {
-    fn add(&mut self, kind: u64, bytes: &[u8]) {
-        let bucket = xxh3_64_with_seed(bytes, kind) & self.mask;
-        self.entries.push((bucket as u32, 1.0));
-    }
-
-    fn finish(mut self) -> Vec<(u32, f32)> {
-        if self.entries.is_empty() {
-            return self.entries;
-        }
-        self.entries.sort_unstable_by_key(|(index, _)| *index);
-        let mut merged: Vec<(u32, f32)> = Vec::with_capacity(self.entries.len());
-        for (index, value) in self.entries {
-            match merged.last_mut() {
-                Some((last, total)) if *last == index => *total += value,
-                _ => merged.push((index, value)),
-            }
-        }
-        // Sub-linear counts, then unit length: a long review does not shout louder.
-        let mut norm = 0.0f32;
-        for (_, value) in &mut merged {
-            *value = 1.0 + value.ln();
-            norm += *value * *value;
-        }
-        let scale = 1.0 / norm.sqrt();
-        for (_, value) in &mut merged {
-            *value *= scale;
-        }
-        merged
     }
 }
 
@@ -257,32 +218,22 @@ fn chinese(text: &str, sink: &mut Sink) {
         }
         previous = Some(&token.text);
     }
-    // Character n-grams over each run of Han characters.
-    let mut run: Vec<char> = Vec::with_capacity(64);
-    let mut bytes = [0u8; 16];
-    let mut grams_of = |run: &mut Vec<char>, sink: &mut Sink| {
-        for n in 1..=3 {
-            for window in run.windows(n) {
-                let mut len = 0;
-                for c in window {
-                    len += c.encode_utf8(&mut bytes[len..]).len();
-                }
-                sink.add(GRAM + ((n as u64) << 8), &bytes[..len]);
+    // Character n-grams over each run of Han characters, and the exclamation and question
+    // marks between them (the sink is a bag, so the marks may come after the grams).
+    let mut marks = Vec::new();
+    aisle_text::han_ngrams(
+        text,
+        3,
+        &mut |n, gram| sink.add(GRAM + ((n as u64) << 8), gram),
+        &mut |c| {
+            if matches!(c, '!' | '！' | '?' | '？') {
+                marks.push(c);
             }
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if is_han(c) {
-            run.push(c);
-        } else {
-            grams_of(&mut run, sink);
-            if c == '!' || c == '！' || c == '?' || c == '？' {
-                sink.add(MARK, c.to_string().as_bytes());
-            }
-        }
+        },
+    );
+    for mark in marks {
+        sink.add(MARK, mark.to_string().as_bytes());
     }
-    grams_of(&mut run, sink);
 }
 
 #[cfg(test)]

@@ -2,12 +2,14 @@
 
 pub mod admin;
 pub mod analytics;
+pub mod assistant;
 pub mod catalog;
 pub mod dashboard;
 pub mod events;
 pub mod experiments;
 pub mod forecasts;
 pub mod health;
+pub mod next_basket;
 pub mod profiles;
 pub mod recommendations;
 pub mod reviews;
@@ -57,10 +59,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/items/{id}/reviews/summary", get(reviews::summary))
         .route("/v1/reviews/keywords", get(reviews::keywords))
         .route("/v1/nlp/sentiment", post(reviews::sentiment))
+        .route("/v1/nlp/intent", post(assistant::intent))
         .route_layer(from_fn_with_state(state.clone(), auth::read));
     let write = Router::new()
         .route("/v1/events", post(events::post_events))
         .route("/v1/reviews", post(reviews::post_reviews))
+        .route("/v1/assistant/chat", post(assistant::chat))
         .route_layer(from_fn_with_state(state.clone(), auth::write));
     let admin = Router::new()
         .route("/v1/items", get(catalog::list_items))
@@ -72,6 +76,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/items/{id}/hide", post(catalog::hide_item))
         .route("/v1/users/batch", post(catalog::batch_users))
         .route("/v1/users/{id}/profile", get(profiles::profile))
+        .route("/v1/users/{id}/next-basket", get(next_basket::next_basket))
         .route("/v1/segments", get(profiles::segments))
         .route("/v1/forecasts/demand", get(forecasts::demand))
         .route("/v1/analytics/funnel", get(analytics::funnel))
@@ -95,6 +100,12 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(experiments::get_one).put(experiments::put_one).delete(experiments::delete_one),
         )
         .route("/v1/experiments/{id}/results", get(experiments::results_of))
+        .route(
+            "/v1/assistant/knowledge",
+            get(assistant::get_knowledge).put(assistant::put_knowledge),
+        )
+        .route("/v1/assistant/tickets", get(assistant::tickets))
+        .route("/v1/assistant/tickets/{id}/close", post(assistant::close_ticket))
         .route("/v1/search/status", get(search::status))
         .route("/v1/search/settings", get(search::get_settings).put(search::put_settings))
         .merge(dashboard::admin_routes())

@@ -1,15 +1,16 @@
 //! A shopper's profile: RFM, segment, lifecycle, activity, affinities, price band and habits,
-//! read from the store on each request, with the purchase propensity and its reasons; and the
-//! shop's shoppers in groups (RFM segment statistics, behaviour clusters, a segment's export).
+//! read from the store on each request, with the purchase propensity and churn risk and their
+//! reasons; and the shop's shoppers in groups (RFM segment statistics, behaviour clusters, a
+//! segment's export).
 
 use std::sync::Arc;
 
 use aisle_domain::Timestamp;
 use aisle_engine::profile::kmeans::MAX_K;
-use aisle_engine::profile::propensity::Reason;
+use aisle_engine::profile::prediction::{Detail, Reason};
 use aisle_engine::profile::segments::{
-    by_propensity, clusters, members, segment_stats, to_csv, Clusters, SegmentStats, SelectError,
-    CLUSTER_FEATURES, CLUSTER_SEED,
+    by_churn_risk, by_propensity, clusters, members, segment_stats, to_csv, Clusters, SegmentStats,
+    SelectError, CLUSTER_FEATURES, CLUSTER_SEED,
 };
 use aisle_engine::profile::Profile;
 use axum::extract::State;
@@ -38,7 +39,13 @@ pub struct ProfileView {
     /// `null` when the shop's history is too short to train the model.
     pub propensity: Option<f64>,
     /// The horizon and the features that moved the prediction most, or why there is none.
-    pub propensity_detail: PropensityDetail,
+    pub propensity_detail: PredictionDetail,
+    /// For a shopper who bought, the calibrated probability of no purchase within
+    /// `churn_detail.horizon_days`; `null` for a shopper who never bought (see
+    /// `churn_detail.unavailable`) or when the shop's history is too short to train the model.
+    pub churn_risk: Option<f64>,
+    /// The churn horizon and the features that moved the risk most, or why there is none.
+    pub churn_detail: PredictionDetail,
     /// The shopper's vector in the serving model's space, when that model is a factor model
     /// (ALS, BPR...); `null` otherwise.
     pub embedding: Option<EmbeddingView>,
@@ -55,9 +62,9 @@ pub struct EmbeddingView {
     pub vector: Vec<f32>,
 }
 
-/// How the propensity was reached.
+/// How a prediction (propensity, churn risk) was reached.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PropensityDetail {
+pub struct PredictionDetail {
     /// Days ahead.
     pub horizon_days: u32,
     /// The strongest features, each with its value and its part in the log-odds.
@@ -65,8 +72,19 @@ pub struct PropensityDetail {
     pub reasons: Vec<Reason>,
     /// The model's AUC on shoppers held out of its training.
     pub validation_auc: Option<f64>,
-    /// Why there is no propensity, when there is none.
+    /// Why there is no prediction, when there is none.
     pub unavailable: Option<String>,
+}
+
+impl From<Detail> for PredictionDetail {
+    fn from(detail: Detail) -> Self {
+        Self {
+            horizon_days: detail.horizon_days,
+            reasons: detail.reasons,
+            validation_auc: detail.validation_auc,
+            unavailable: detail.unavailable,
+        }
+    }
 }
 
 /// A shopper's profile; a shopper with no events has an empty profile (segment `prospects`,
@@ -86,7 +104,7 @@ pub async fn profile(
         let Some(profile) = worker.engine().user_profile(&context, &user)? else {
             return Err(Problem::not_found(format!("no user {id}")));
         };
-        let propensity = context.propensity(&profile);
+        let predictions = context.predictions(&profile);
         let embedding = match worker.feed.load_full() {
             Some(feed) => {
                 let (row, history) =
@@ -99,24 +117,16 @@ pub async fn profile(
             }
             None => None,
         };
-        let detail = PropensityDetail {
-            horizon_days: aisle_engine::PROPENSITY_HORIZON_DAYS,
-            reasons: propensity.as_ref().map(|p| p.reasons.clone()).unwrap_or_default(),
-            validation_auc: context
-                .propensity
-                .as_ref()
-                .ok()
-                .map(|m| (m.validation().auc * 1000.0).round() / 1000.0),
-            unavailable: context.propensity.as_ref().err().cloned(),
-        };
         Ok(Json(ProfileView {
             user_id: id,
             as_of: Timestamp::from_millis(context.now)
                 .map(Timestamp::to_rfc3339)
                 .unwrap_or_default(),
             profile,
-            propensity: propensity.map(|p| p.probability),
-            propensity_detail: detail,
+            propensity: predictions.propensity,
+            propensity_detail: predictions.propensity_detail.into(),
+            churn_risk: predictions.churn_risk,
+            churn_detail: predictions.churn_detail.into(),
             embedding,
         }))
     })
@@ -136,6 +146,10 @@ pub struct SegmentParams {
     pub min_propensity: Option<f64>,
     /// For an export: only shoppers whose purchase propensity is at most this.
     pub max_propensity: Option<f64>,
+    /// For an export: only shoppers whose churn risk is at least this (0 to 1), likeliest to
+    /// lapse first (shoppers who never bought have none and are left out); a propensity band
+    /// given as well orders by propensity.
+    pub min_churn_risk: Option<f64>,
 }
 
 /// The propensity band an export asks for, when it asks for one.
@@ -150,6 +164,16 @@ fn propensity_band(params: &SegmentParams) -> Result<Option<(f64, f64)>, Problem
         )));
     }
     Ok(Some((min, max)))
+}
+
+/// The least churn risk an export asks for, when it asks for one.
+fn churn_floor(params: &SegmentParams) -> Result<Option<f64>, Problem> {
+    match params.min_churn_risk {
+        Some(min) if !(0.0..=1.0).contains(&min) => Err(Problem::bad_request(format!(
+            "`min_churn_risk` is {min}; give a probability from 0 to 1"
+        ))),
+        floor => Ok(floor),
+    }
 }
 
 /// The shop's shoppers in groups.
@@ -226,6 +250,7 @@ pub async fn segment_users(
 ) -> Result<Response, Problem> {
     let k = cluster_count(&params)?;
     let band = propensity_band(&params)?;
+    let churn_floor = churn_floor(&params)?;
     let json = match params.format.as_deref() {
         None | Some("csv") => false,
         Some("json") => true,
@@ -242,6 +267,13 @@ pub async fn segment_users(
             }
             SelectError::Cluster(_) => Problem::bad_request(e.to_string()),
         })?;
+        let chosen = match (churn_floor, &context.churn) {
+            (Some(min), Ok(_)) => by_churn_risk(chosen, min, 1.0),
+            (Some(_), Err(reason)) => {
+                return Err(Problem::bad_request(format!("no churn model to aim with: {reason}")))
+            }
+            (None, _) => chosen,
+        };
         let chosen = match band {
             Some((min, max)) => by_propensity(chosen, min, max),
             None => chosen,

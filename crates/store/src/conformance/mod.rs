@@ -8,6 +8,7 @@
 mod deletion;
 mod fixtures;
 mod matrix;
+mod orders;
 mod records;
 mod summaries;
 
@@ -24,6 +25,7 @@ pub use matrix::{
     matrix_drops_searches_and_filters_by_time, matrix_sessions_are_included_only_when_asked,
     matrix_sums_weights_of_repeated_pairs, matrix_weights_decay_with_age,
 };
+pub use orders::guest_orders_are_visited_oldest_first;
 pub use records::{
     bare_records_come_from_behaviour_and_are_replaced_by_full_ones,
     baskets_are_live_orders_oldest_first, counts_events_by_kind, dense_indexes_follow_first_sight,
@@ -61,6 +63,7 @@ pub const ALL: &[(&str, Check)] = &[
     ("matrix_weights_decay_with_age", matrix_weights_decay_with_age),
     ("matrix_drops_searches_and_filters_by_time", matrix_drops_searches_and_filters_by_time),
     ("baskets_are_live_orders_oldest_first", baskets_are_live_orders_oldest_first),
+    ("guest_orders_are_visited_oldest_first", guest_orders_are_visited_oldest_first),
     (
         "delete_user_erases_everything_of_theirs_and_nothing_else",
         delete_user_erases_everything_of_theirs_and_nothing_else,
@@ -118,6 +121,7 @@ macro_rules! conformance_tests {
             matrix_weights_decay_with_age,
             matrix_drops_searches_and_filters_by_time,
             baskets_are_live_orders_oldest_first,
+            guest_orders_are_visited_oldest_first,
             delete_user_erases_everything_of_theirs_and_nothing_else,
             an_erased_user_written_again_gets_a_new_index,
             a_failed_delete_leaves_everything_in_place,
@@ -132,7 +136,7 @@ macro_rules! conformance_tests {
         fn every_conformance_check_has_a_test() {
             assert_eq!(
                 $crate::conformance::ALL.len(),
-                24,
+                25,
                 "add the new check to the list in aisle_store::conformance_tests!"
             );
         }

@@ -298,6 +298,10 @@ impl Store for EmbeddedStore {
         self.read(|c| read::orders_of_user(c, user))
     }
 
+    fn each_guest_order(&self, visit: &mut dyn FnMut(Order) -> Result<()>) -> Result<()> {
+        self.read(|c| read::each_guest_order(c, visit))
+    }
+
     fn reviews_of_item(&self, item: &ExternalId) -> Result<Vec<Review>> {
         self.read(|c| read::reviews_of_item(c, item))
     }

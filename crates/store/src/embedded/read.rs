@@ -61,6 +61,20 @@ pub(super) fn orders_of_user(conn: &Connection, user: &ExternalId) -> Result<Vec
     docs(conn, "SELECT doc FROM orders WHERE user_idx = ?1 ORDER BY created_at DESC, ext_id", idx)
 }
 
+pub(super) fn each_guest_order(
+    conn: &Connection,
+    visit: &mut dyn FnMut(Order) -> crate::Result<()>,
+) -> Result<()> {
+    // Streamed row by row: a shop's guest orders need not fit in memory at once.
+    let mut stmt =
+        conn.prepare("SELECT doc FROM orders WHERE user_idx IS NULL ORDER BY created_at, ext_id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        visit(serde_json::from_str::<Order>(&row.get::<_, String>(0)?)?)?;
+    }
+    Ok(())
+}
+
 pub(super) fn reviews_of_item(conn: &Connection, item: &ExternalId) -> Result<Vec<Review>> {
     let Some(idx) = index_of(conn, "items", item)? else { return Ok(Vec::new()) };
     docs(

@@ -216,6 +216,10 @@ impl Store for PostgresStore {
         self.client(|c| read::orders_of_user(c, user))
     }
 
+    fn each_guest_order(&self, visit: &mut dyn FnMut(Order) -> Result<()>) -> Result<()> {
+        self.client(|c| read::each_guest_order(c, visit))
+    }
+
     fn reviews_of_item(&self, item: &ExternalId) -> Result<Vec<Review>> {
         self.client(|c| read::reviews_of_item(c, item))
     }

@@ -224,6 +224,22 @@ pub(super) fn interaction_matrix(
 }
 
 /// Every order document, oldest first, as baskets of item indexes.
+pub(super) fn each_guest_order(
+    client: &mut Client,
+    visit: &mut dyn FnMut(Order) -> Result<()>,
+) -> Result<()> {
+    // Streamed row by row (a portal, not one result set), so guest orders need not fit in
+    // memory; ids compare bytewise, as SQLite's do.
+    let sql =
+        "SELECT doc FROM orders WHERE user_idx IS NULL ORDER BY created_at, ext_id COLLATE \"C\"";
+    let params: [&(dyn postgres::types::ToSql + Sync); 0] = [];
+    let mut rows = client.query_raw(sql, params).map_err(pg_error)?;
+    while let Some(row) = rows.next().map_err(pg_error)? {
+        visit(serde_json::from_str::<Order>(row.get::<_, &str>(0))?)?;
+    }
+    Ok(())
+}
+
 pub(super) fn baskets(client: &mut Client) -> Result<Vec<Vec<u32>>> {
     let rows = client.query("SELECT ext_id, idx FROM items", &[]).map_err(pg_error)?;
     let mut item_index = std::collections::HashMap::with_capacity(rows.len());

@@ -11,11 +11,13 @@ import * as items from "./pages/items.js";
 import * as segments from "./pages/segments.js";
 import * as forecasts from "./pages/forecasts.js";
 import * as experiments from "./pages/experiments.js";
+import * as assistant from "./pages/assistant.js";
 import * as settings from "./pages/settings.js";
 
 const PAGES = [
   ["overview", overview], ["models", models], ["data", data], ["users", users], ["items", items],
-  ["segments", segments], ["forecasts", forecasts], ["experiments", experiments], ["settings", settings],
+  ["segments", segments], ["forecasts", forecasts], ["experiments", experiments], ["assistant", assistant],
+  ["settings", settings],
 ];
 
 const app = document.getElementById("app");

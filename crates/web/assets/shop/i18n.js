@@ -42,6 +42,12 @@ const WORDS = {
     sentimentSplit: "What the reviews say", "sentiment.positive": "Positive", "sentiment.neutral": "Neutral",
     "sentiment.negative": "Negative", pros: "Shoppers like", cons: "Shoppers dislike", mentions: "mentions",
     reviewKeywords: "Often mentioned", recentReviews: "Newest reviews",
+    assistant: "Shopping assistant", assistantOpen: "Ask the assistant", assistantClose: "Close the assistant",
+    assistantIntro: "Ask about products, your orders, delivery, payment or returns.", assistantLog: "Conversation",
+    assistantMessage: "Your message", assistantPlaceholder: "Ask a question…", send: "Send", assistantYou: "You",
+    assistantThinking: "Thinking…", assistantFailed: "The assistant could not answer", assistantItems: "Products",
+    assistantQuick: "Answer", yes: "Yes", no: "No", assistantNew: "A new conversation.",
+    assistantAsGuest: "Browsing anonymously.",
   },
   zh: {
     title: "Aisle 演示商店", skip: "跳到正文", loading: "加载中…",
@@ -81,6 +87,12 @@ const WORDS = {
     sentimentSplit: "评价倾向", "sentiment.positive": "正面", "sentiment.neutral": "中性",
     "sentiment.negative": "负面", pros: "买家称赞", cons: "买家吐槽", mentions: "次提及",
     reviewKeywords: "高频关键词", recentReviews: "最新评价",
+    assistant: "购物助手", assistantOpen: "问问购物助手", assistantClose: "关闭购物助手",
+    assistantIntro: "可以问我商品、订单、配送、付款或退货。", assistantLog: "对话",
+    assistantMessage: "你的消息", assistantPlaceholder: "输入问题…", send: "发送", assistantYou: "我",
+    assistantThinking: "正在思考…", assistantFailed: "助手暂时无法回答", assistantItems: "商品",
+    assistantQuick: "回复", yes: "是", no: "否", assistantNew: "新的对话。",
+    assistantAsGuest: "匿名浏览。",
   },
 };
 

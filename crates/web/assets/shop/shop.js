@@ -1,7 +1,8 @@
-// The demo storefront: a header (search with suggestions, who is browsing, language, cart) and
-// client-routed pages under /shop. Each page module exports `render(route, {navigated})`,
-// resolving to {title, node}; the shell swaps the node in. Links are real links: a click on one
-// inside the shop is routed here, and a click on a product card records a `click` event.
+// The demo storefront: a header (search with suggestions, who is browsing, language, cart),
+// client-routed pages under /shop and the assistant's chat in a corner. Each page module
+// exports `render(route, {navigated})`, resolving to {title, node}; the shell swaps the node in.
+// Links are real links: a click on one inside the shop is routed here, and a click on a product
+// card records a `click` event.
 
 import { h, errorBox } from "./dom.js";
 import { t, language, setLanguage, applyLanguage, htmlLang } from "./i18n.js";
@@ -9,6 +10,7 @@ import { api, shopper, setShopper, sessionId, context, record } from "./api.js";
 import * as cart from "./cart.js";
 import { onNavigate, navigate, current, searchUrl, categoryUrl, itemUrl } from "./router.js";
 import { autocomplete, closeSuggestions } from "./suggest.js";
+import { assistantWidget, sync as syncAssistant } from "./assistant.js";
 import * as home from "./pages/home.js";
 import * as category from "./pages/category.js";
 import * as item from "./pages/item.js";
@@ -20,7 +22,7 @@ const PAGES = { home, category, item, search, cart: cartPage };
 const app = document.getElementById("app");
 const header = h("header", { class: "top" });
 const main = h("main", { id: "content", tabindex: "-1" });
-app.replaceChildren(header, main);
+app.replaceChildren(header, main, assistantWidget());
 
 let shoppers = [];
 let categories = [];
@@ -113,6 +115,7 @@ async function render({ navigated = true, moveFocus = navigated, focus } = {}) {
   applyLanguage();
   document.querySelector(".skip")?.replaceChildren(t("skip"));
   drawHeader();
+  syncAssistant();
   const route = current();
   shownPath = location.pathname + location.search;
   const ticket = ++renders;

@@ -60,7 +60,7 @@ pub fn admin_routes() -> Router<Arc<AppState>> {
 }
 
 /// The current time (the epoch if the clock is before it).
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     let millis = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0));

@@ -52,6 +52,7 @@ pub fn routes(state: &AppState) -> Router<Arc<AppState>> {
         .route("/shop/api/items/{id}/reviews", get(product::reviews))
         .route("/shop/api/search", get(search::search))
         .route("/shop/api/suggest", get(search::suggest))
+        .route("/shop/api/assistant/chat", post(super::assistant::storefront_chat))
         .route(
             "/shop/api/events",
             post(events::post_events).layer(DefaultBodyLimit::max(MAX_EVENT_BODY)),

@@ -1,5 +1,5 @@
 // The profile panel of the shopper page, read from `GET /v1/users/{id}/profile`: cards for the
-// segment, lifecycle, purchase propensity (with the features that moved it), activity, RFM and
+// segment, lifecycle, purchase propensity and churn risk (with the features that moved each), activity, RFM and
 // price band; charts of category and brand interest, hours, weekdays, devices and event kinds.
 // Names in a profile come from the catalog (categories, brands) or from shoppers' events
 // (devices): they go in as text only, in SVG through `textContent`.
@@ -47,17 +47,19 @@ function lifecycleCard(p) {
   return card(t("lifecycle"), h("span", { "data-value": p.lifecycle }, named("lifecycle", p.lifecycle)), "profile-lifecycle", note);
 }
 
-function propensityCard(p) {
-  const detail = p.propensity_detail ?? {};
-  const label = t("propensity", { days: detail.horizon_days ?? 30 });
-  if (p.propensity === null || p.propensity === undefined) {
+/** A prediction's card: `kind` is "propensity" or "churn" (field `churn_risk`), whose detail says why when there is none. */
+function predictionCard(p, kind, days) {
+  const value = kind === "churn" ? p.churn_risk : p.propensity;
+  const detail = p[`${kind}_detail`] ?? {};
+  const label = t(kind, { days: detail.horizon_days ?? days });
+  if (value === null || value === undefined) {
     // The server explains in English only.
-    return card(label, "–", "profile-propensity",
-      h("span", { lang: "en", "data-testid": "propensity-unavailable" }, detail.unavailable ?? t("none")));
+    return card(label, "–", `profile-${kind}`,
+      h("span", { lang: "en", "data-testid": `${kind}-unavailable` }, detail.unavailable ?? t("none")));
   }
   const note = detail.validation_auc === null || detail.validation_auc === undefined ? null
     : t("auc", { auc: detail.validation_auc.toFixed(2) });
-  return card(label, h("span", { "data-testid": "propensity-value" }, `${(100 * p.propensity).toFixed(1)}%`), "profile-propensity", note);
+  return card(label, h("span", { "data-testid": `${kind}-value` }, `${(100 * value).toFixed(1)}%`), `profile-${kind}`, note);
 }
 
 function activityCard(a) {
@@ -91,10 +93,11 @@ function effect(contribution) {
     t(up ? "raises" : "lowers"), ` (${up ? "+" : "−"}${Math.abs(contribution).toFixed(2)})`);
 }
 
-function reasons(p) {
-  const list = p.propensity_detail?.reasons ?? [];
-  if (p.propensity === null || p.propensity === undefined || list.length === 0) return null;
-  return h("section", { "data-testid": "propensity-reasons" }, h("h3", {}, t("propensityWhy")),
+function reasons(p, kind) {
+  const value = kind === "churn" ? p.churn_risk : p.propensity;
+  const list = p[`${kind}_detail`]?.reasons ?? [];
+  if (value === null || value === undefined || list.length === 0) return null;
+  return h("section", { "data-testid": `${kind}-reasons` }, h("h3", {}, t(`${kind}Why`)),
     table([t("feature"), t("value"), t("effect")], list.map((r) =>
       [named("feature", r.feature), r.value === null ? t("noValue") : number(r.value), effect(r.contribution)])));
 }
@@ -160,9 +163,11 @@ export function profilePanel(p) {
   return [
     h("p", { class: "muted" }, t("asOf", { when: when(p.as_of) })),
     h("div", { class: "cards profile-cards" },
-      segmentCard(p.segment), lifecycleCard(p), propensityCard(p), activityCard(p.activity),
+      segmentCard(p.segment), lifecycleCard(p), predictionCard(p, "propensity", 30), predictionCard(p, "churn", 60),
+      activityCard(p.activity),
       rfmCards(p.rfm), priceCard(p.price ?? {})),
-    reasons(p),
+    reasons(p, "propensity"),
+    reasons(p, "churn"),
     // A shopper with no events has nothing to chart.
     p.activity?.events ? [
       h("div", { class: "charts" },
