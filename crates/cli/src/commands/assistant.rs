@@ -94,7 +94,7 @@ fn intent(engine: &Engine, texts: Vec<String>, json: bool) -> anyhow::Result<Exi
         if json {
             results.push(serde_json::json!({
                 "intent": prediction.intent,
-                "confidence": (prediction.confidence * 1000.0).round() / 1000.0,
+                "confidence": (f64::from(prediction.confidence) * 1000.0).round() / 1000.0,
             }));
         } else {
             let flag = if prediction.ambiguous { " (ambiguous)" } else { "" };
