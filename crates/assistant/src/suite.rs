@@ -392,3 +392,26 @@ impl ShopTools for Recorder<'_> {
 pub fn states_match(specs: &[String], have: &[String]) -> bool {
     specs.iter().all(|spec| spec.split('|').any(|state| have.iter().any(|h| h == state)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_scripts_are_refused_with_the_reason() {
+        let error = parse("{}").unwrap_err().to_string();
+        assert!(error.contains("conversation scripts"), "{error}");
+        let error = parse(r#"[{"name":"x","language":"en","turns":[{"say":"hi","expect":1}]}]"#)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("unknown field `expect`"), "{error}");
+    }
+
+    #[test]
+    fn states_match_either_state_of_a_spec() {
+        let have = vec!["shipped".to_string()];
+        assert!(states_match(&["placed|shipped".to_string()], &have));
+        assert!(!states_match(&["placed|paid".to_string()], &have));
+        assert!(states_match(&[], &have));
+    }
+}
